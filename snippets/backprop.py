@@ -1,0 +1,368 @@
+"""A small, vectorised backpropagation module in Michael Nielsen's notation.
+
+Every figure and number on this site is computed with this file. It follows the
+layout of Nielsen's ``network.py`` (*Neural Networks and Deep Learning*) and favours
+clarity over speed, but works on a whole batch at once instead of looping over
+examples.
+
+Layout (``l`` is the book's layer number; layer 1 is the input layer):
+
+- ``weights[i]`` has shape ``(sizes[i+1], sizes[i])``; ``weights[l-2][j-1, k-1]`` is
+  w^l_jk, the weight from neuron k in layer l-1 to neuron j in layer l.
+- ``biases[i]`` has shape ``(sizes[i+1], 1)``; ``biases[l-2][j-1, 0]`` is b^l_j.
+- A batch of m inputs is a matrix ``x`` of shape ``(sizes[0], m)``, one column per
+  example; targets ``y`` have shape ``(sizes[-1], m)``.
+
+Two different deltas appear below. ``errors[l-2]`` holds Nielsen's error
+δ^l_j = ∂C/∂z^l_j for every example. ``layer_gradient(..., l)`` is "the gradient in
+the l-th layer": every ∂C/∂w^l_jk and ∂C/∂b^l_j of layer l in one vector.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+Params = list[np.ndarray]
+
+# ---------------------------------------------------------------- activations
+# Each activation sits next to its derivative, as a (function, derivative) pair.
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    # Written via tanh so that large |z| neither overflows nor warns.
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def sigmoid_prime(z: np.ndarray) -> np.ndarray:
+    s = sigmoid(z)
+    return s * (1.0 - s)  # at most 1/4, reached at z = 0
+
+
+def tanh_prime(z: np.ndarray) -> np.ndarray:
+    return 1.0 - np.tanh(z) ** 2
+
+
+def relu(z: np.ndarray) -> np.ndarray:
+    return np.maximum(z, 0.0)
+
+
+def relu_prime(z: np.ndarray) -> np.ndarray:
+    return (z > 0).astype(float)
+
+
+def identity(z: np.ndarray) -> np.ndarray:
+    return z
+
+
+def identity_prime(z: np.ndarray) -> np.ndarray:
+    return np.ones_like(z)
+
+
+ACTIVATIONS: dict[str, tuple[Callable, Callable]] = {
+    "sigmoid": (sigmoid, sigmoid_prime),
+    "tanh": (np.tanh, tanh_prime),
+    "relu": (relu, relu_prime),
+    "identity": (identity, identity_prime),
+}
+COSTS = ("quadratic", "cross_entropy")
+SCHEMES = ("nielsen", "large", "xavier", "he")
+
+
+# ------------------------------------------------------------- initialisation
+
+
+def init_params(
+    sizes: Sequence[int], rng: np.random.Generator, scheme: str = "nielsen"
+) -> tuple[Params, Params]:
+    """Random ``(weights, biases)`` for a network of the given layer sizes.
+
+    Schemes (normal distributions, given by their variances):
+    ``"nielsen"`` weights N(0, 1/n_in), biases N(0, 1) (his ``network2`` default);
+    ``"large"`` weights and biases N(0, 1) (his ``network.py``);
+    ``"xavier"`` weights N(0, 2/(n_in + n_out)), biases 0 (Glorot & Bengio, 2010);
+    ``"he"`` weights N(0, 2/n_in), biases 0 (He et al., 2015).
+    """
+    _check_sizes(sizes)
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(
+            f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), "
+            f"got {type(rng).__name__}"
+        )
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown scheme {scheme!r}; choose one of {SCHEMES}")
+    weights, biases = [], []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        w_var = {"nielsen": 1 / n_in, "large": 1.0, "xavier": 2 / (n_in + n_out),
+                 "he": 2 / n_in}[scheme]
+        weights.append(rng.normal(0.0, np.sqrt(w_var), size=(n_out, n_in)))
+        if scheme in ("nielsen", "large"):
+            biases.append(rng.normal(0.0, 1.0, size=(n_out, 1)))
+        else:
+            biases.append(np.zeros((n_out, 1)))
+    return weights, biases
+
+
+# ---------------------------------------------------------- forward, backward
+
+
+def forward(
+    weights: Params,
+    biases: Params,
+    x: np.ndarray,
+    activation: str = "sigmoid",
+    output: str = "sigmoid",
+) -> tuple[Params, Params]:
+    """Feed the batch ``x`` forward; return ``(zs, activations)``.
+
+    ``zs[i]`` is z^l and ``activations[i+1]`` is a^l for book layer l = i + 2;
+    ``activations[0]`` is ``x`` itself.
+    """
+    x = _check_network(weights, biases, x)
+    f_hidden, _ = _activation(activation, "activation")
+    f_out, _ = _activation(output, "output")
+    zs, activations = [], [x]
+    for i, (w, b) in enumerate(zip(weights, biases)):
+        z = w @ activations[-1] + b  # (n_l, m)
+        zs.append(z)
+        activations.append(f_out(z) if i == len(weights) - 1 else f_hidden(z))
+    return zs, activations
+
+
+def cost_value(
+    a: np.ndarray, y: np.ndarray, cost: str = "cross_entropy"
+) -> float:
+    """The unregularised cost C, averaged over the m examples (columns)."""
+    if cost == "quadratic":
+        return float(0.5 * np.sum((a - y) ** 2) / a.shape[1])
+    if cost == "cross_entropy":
+        # y ln a + (1 - y) ln(1 - a); 0 ln 0 counts as 0, as in Nielsen's nan_to_num.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            terms = np.nan_to_num(-y * np.log(a) - (1 - y) * np.log(1 - a))
+        return float(np.sum(terms) / a.shape[1])
+    raise ValueError(f"unknown cost {cost!r}; choose one of {COSTS}")
+
+
+def backward(
+    weights: Params,
+    biases: Params,
+    x: np.ndarray,
+    y: np.ndarray,
+    activation: str = "sigmoid",
+    output: str = "sigmoid",
+    cost: str = "cross_entropy",
+) -> tuple[Params, Params, Params]:
+    """Backpropagation (BP1-BP4) over a batch; return ``(nabla_w, nabla_b, errors)``.
+
+    ``nabla_w``/``nabla_b`` are ∂C/∂w and ∂C/∂b of the unregularised cost averaged
+    over the m examples, shaped like ``weights``/``biases``. ``errors[i]`` holds
+    Nielsen's error δ^l = ∂C/∂z^l of every example, shape ``(sizes[i+1], m)``.
+    """
+    _check_cost(cost, output)
+    zs, activations = forward(weights, biases, x, activation, output)
+    y = _check_targets(y, activations[-1])
+    _, d_hidden = _activation(activation, "activation")
+    _, d_out = _activation(output, "output")
+    m = activations[0].shape[1]
+
+    # BP1: the output error. For cross-entropy with sigmoid outputs σ' cancels.
+    if cost == "cross_entropy":
+        delta = activations[-1] - y
+    else:
+        delta = (activations[-1] - y) * d_out(zs[-1])
+    errors = [delta]
+    # BP2: move the error back one layer at a time.
+    for w, z in zip(reversed(weights[1:]), reversed(zs[:-1])):
+        delta = (w.T @ delta) * d_hidden(z)
+        errors.insert(0, delta)
+    # BP3 and BP4, averaged over the batch.
+    nabla_b = [d.sum(axis=1, keepdims=True) / m for d in errors]
+    nabla_w = [d @ a.T / m for d, a in zip(errors, activations[:-1])]
+    return nabla_w, nabla_b, errors
+
+
+# ----------------------------------------------------------- the two measures
+
+
+def layer_gradient(nabla_w: Params, nabla_b: Params, l: int) -> np.ndarray:
+    """The gradient in the l-th layer (book numbering, l ≥ 2) as one vector.
+
+    All ∂C/∂w^l_jk in row-major order (j, then k), followed by all ∂C/∂b^l_j.
+    For a layer of 2 neurons fed by 2 neurons that is 6 numbers.
+    """
+    if isinstance(l, bool) or not isinstance(l, (int, np.integer)):
+        raise TypeError(f"layer l must be an integer, got {type(l).__name__}")
+    if not 2 <= l <= len(nabla_w) + 1:
+        raise ValueError(
+            f"layer l={l} does not exist: this network has layers 2 to "
+            f"{len(nabla_w) + 1} (layer 1 is the input and has no parameters)"
+        )
+    return np.concatenate([nabla_w[l - 2].ravel(), nabla_b[l - 2].ravel()])
+
+
+def speeds(nabla_b: Params) -> np.ndarray:
+    """Nielsen's speed of learning of each hidden layer: ||∂C/∂b^l|| for l = 2..L-1."""
+    return np.array([np.linalg.norm(nb) for nb in nabla_b[:-1]])
+
+
+# ------------------------------------------------------------------- training
+
+Gradient = Callable[..., tuple[Params, Params]]
+
+
+def sgd_step(params: Params, grads: Params, eta: float, decay: float) -> Params:
+    """One gradient step ``p ← decay·p − η·g`` on every array in ``params``."""
+    return [decay * p - eta * g for p, g in zip(params, grads)]
+
+
+def train(
+    weights: Params,
+    biases: Params,
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    epochs: int,
+    batch_size: int,
+    eta: float,
+    lmbda: float = 0.0,
+    rng: np.random.Generator,
+    record: Callable | None = None,
+    gradient: Gradient | None = None,
+    **net_options,
+) -> tuple[Params, Params, list]:
+    """Mini-batch SGD with L2 weight decay, as in Nielsen's ``network2``.
+
+    Each epoch shuffles the n examples with ``rng`` and, for every mini-batch,
+    calls ``record(step, weights, biases, nabla_w, nabla_b)`` *before* applying
+    ``w ← (1 − ηλ/n)·w − η·nabla_w`` and ``b ← b − η·nabla_b``. Returns new
+    ``(weights, biases, history)``; ``history`` holds what ``record`` returned.
+
+    ``gradient(weights, biases, x_batch, y_batch, **net_options)`` must return
+    ``(nabla_w, nabla_b, ...)``; it defaults to :func:`backward`, and other
+    architectures (batch norm, residual nets) pass their own. ``biases`` then
+    stands for the parameters that get no weight decay.
+    """
+    gradient = backward if gradient is None else gradient
+    _check_positive(epochs=epochs, batch_size=batch_size, eta=eta)
+    if gradient is backward:
+        x = _check_network(weights, biases, x)
+    x, y = _check_array(x, "x"), _check_array(y, "y")
+    if x.shape[-1] != y.shape[-1]:
+        raise ValueError(
+            f"x has {x.shape[-1]} examples (columns) but y has {y.shape[-1]}"
+        )
+    if not np.isfinite(lmbda) or lmbda < 0:
+        raise ValueError(f"lmbda must be a finite number ≥ 0, got {lmbda!r}")
+    n = x.shape[-1]
+    weights = [w.copy() for w in weights]
+    biases = [b.copy() for b in biases]
+    history, step = [], 0
+    for _ in range(epochs):
+        order = rng.permutation(n)
+        for start in range(0, n, batch_size):
+            batch = order[start:start + batch_size]
+            nabla_w, nabla_b, *_ = gradient(
+                weights, biases, x[..., batch], y[..., batch], **net_options
+            )
+            if record is not None:
+                history.append(record(step, weights, biases, nabla_w, nabla_b))
+            weights = sgd_step(weights, nabla_w, eta, 1 - eta * lmbda / n)
+            biases = sgd_step(biases, nabla_b, eta, 1.0)
+            step += 1
+    return weights, biases, history
+
+
+# ------------------------------------------------------------ input checking
+
+
+def _check_sizes(sizes: Sequence[int]) -> None:
+    if len(sizes) < 2:
+        raise ValueError(f"a network needs at least 2 layers, got sizes={sizes!r}")
+    for s in sizes:
+        if isinstance(s, bool) or not isinstance(s, (int, np.integer)):
+            raise TypeError(f"layer sizes must be integers, got {sizes!r}")
+        if s < 1:
+            raise ValueError(f"every layer needs width ≥ 1, got sizes={sizes!r}")
+
+
+def _check_array(a, name: str) -> np.ndarray:
+    if not isinstance(a, np.ndarray):
+        raise TypeError(f"{name} must be a numpy array, got {type(a).__name__}")
+    if not np.issubdtype(a.dtype, np.number) or np.iscomplexobj(a):
+        raise TypeError(f"{name} must hold real numbers, got dtype {a.dtype}")
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"{name} contains non-finite values (nan or inf)")
+    return a.astype(np.float64, copy=False)
+
+
+def _check_network(weights: Params, biases: Params, x: np.ndarray) -> np.ndarray:
+    if not isinstance(weights, (list, tuple)) or not isinstance(biases, (list, tuple)):
+        raise TypeError("weights and biases must be lists of numpy arrays")
+    if len(weights) < 1:
+        raise ValueError("a network needs at least 2 layers (one weight matrix)")
+    if len(weights) != len(biases):
+        raise ValueError(
+            f"{len(weights)} weight matrices but {len(biases)} bias vectors"
+        )
+    for i, (w, b) in enumerate(zip(weights, biases)):
+        w = _check_array(w, f"weights[{i}]")
+        b = _check_array(b, f"biases[{i}]")
+        if w.ndim != 2 or min(w.shape) < 1:
+            raise ValueError(f"weights[{i}] must be a non-empty matrix, got {w.shape}")
+        if b.shape != (w.shape[0], 1):
+            raise ValueError(
+                f"biases[{i}] has shape {b.shape}, expected {(w.shape[0], 1)} "
+                f"to match weights[{i}] of shape {w.shape}"
+            )
+        if i > 0 and w.shape[1] != weights[i - 1].shape[0]:
+            raise ValueError(
+                f"weights[{i}] has shape {w.shape} but layer {i + 1} has "
+                f"{weights[i - 1].shape[0]} neurons: expected {w.shape[0]} columns "
+                f"= {weights[i - 1].shape[0]}"
+            )
+    x = _check_array(x, "x")
+    if x.ndim != 2 or x.shape[0] != weights[0].shape[1] or x.shape[1] < 1:
+        raise ValueError(
+            f"x has shape {x.shape}, expected ({weights[0].shape[1]}, m): one column "
+            f"per example with {weights[0].shape[1]} inputs"
+        )
+    return x
+
+
+def _check_targets(y: np.ndarray, a: np.ndarray) -> np.ndarray:
+    y = _check_array(y, "y")
+    if y.shape != a.shape:
+        raise ValueError(
+            f"y has shape {y.shape}, expected {a.shape}: one column per example "
+            f"with one entry per output neuron"
+        )
+    return y
+
+
+def _activation(name: str, role: str) -> tuple[Callable, Callable]:
+    choices = tuple(ACTIVATIONS) if role == "activation" else ("sigmoid", "identity")
+    if name not in choices:
+        raise ValueError(f"unknown {role} {name!r}; choose one of {choices}")
+    return ACTIVATIONS[name]
+
+
+def _check_cost(cost: str, output: str) -> None:
+    if cost not in COSTS:
+        raise ValueError(f"unknown cost {cost!r}; choose one of {COSTS}")
+    if cost == "cross_entropy" and output != "sigmoid":
+        raise ValueError(
+            f"the cross-entropy cost needs sigmoid outputs in (0, 1), got "
+            f"output={output!r}; use cost='quadratic'"
+        )
+
+
+def _check_positive(**values) -> None:
+    for name, v in values.items():
+        kind = float if name == "eta" else int
+        if isinstance(v, bool) or not isinstance(v, (kind, int, np.number)):
+            raise TypeError(f"{name} must be a {kind.__name__}, got {v!r}")
+        if kind is int and int(v) != v:
+            raise TypeError(f"{name} must be an integer, got {v!r}")
+        if not np.isfinite(v) or v <= 0:
+            raise ValueError(f"{name} must be positive, got {v!r}")
