@@ -85,15 +85,11 @@ def init_params(
     ``"he"`` weights N(0, 2/n_in), biases 0 (He et al., 2015).
     """
     _check_sizes(sizes)
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(
-            f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), "
-            f"got {type(rng).__name__}"
-        )
+    _check_rng(rng)
     if scheme not in SCHEMES:
         raise ValueError(f"unknown scheme {scheme!r}; choose one of {SCHEMES}")
     weights, biases = [], []
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+    for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
         w_var = {"nielsen": 1 / n_in, "large": 1.0, "xavier": 2 / (n_in + n_out),
                  "he": 2 / n_in}[scheme]
         weights.append(rng.normal(0.0, np.sqrt(w_var), size=(n_out, n_in)))
@@ -123,7 +119,7 @@ def forward(
     f_hidden, _ = _activation(activation, "activation")
     f_out, _ = _activation(output, "output")
     zs, activations = [], [x]
-    for i, (w, b) in enumerate(zip(weights, biases)):
+    for i, (w, b) in enumerate(zip(weights, biases, strict=True)):
         z = w @ activations[-1] + b  # (n_l, m)
         zs.append(z)
         activations.append(f_out(z) if i == len(weights) - 1 else f_hidden(z))
@@ -173,12 +169,12 @@ def backward(
         delta = (activations[-1] - y) * d_out(zs[-1])
     errors = [delta]
     # BP2: move the error back one layer at a time.
-    for w, z in zip(reversed(weights[1:]), reversed(zs[:-1])):
+    for w, z in zip(reversed(weights[1:]), reversed(zs[:-1]), strict=True):
         delta = (w.T @ delta) * d_hidden(z)
         errors.insert(0, delta)
     # BP3 and BP4, averaged over the batch.
     nabla_b = [d.sum(axis=1, keepdims=True) / m for d in errors]
-    nabla_w = [d @ a.T / m for d, a in zip(errors, activations[:-1])]
+    nabla_w = [d @ a.T / m for d, a in zip(errors, activations[:-1], strict=True)]
     return nabla_w, nabla_b, errors
 
 
@@ -213,7 +209,7 @@ Gradient = Callable[..., tuple[Params, Params]]
 
 def sgd_step(params: Params, grads: Params, eta: float, decay: float) -> Params:
     """One gradient step ``p ← decay·p − η·g`` on every array in ``params``."""
-    return [decay * p - eta * g for p, g in zip(params, grads)]
+    return [decay * p - eta * g for p, g in zip(params, grads, strict=True)]
 
 
 def train(
@@ -245,13 +241,22 @@ def train(
     """
     gradient = backward if gradient is None else gradient
     _check_positive(epochs=epochs, batch_size=batch_size, eta=eta)
+    _check_rng(rng)
     if gradient is backward:
         x = _check_network(weights, biases, x)
     x, y = _check_array(x, "x"), _check_array(y, "y")
-    if x.shape[-1] != y.shape[-1]:
+    if x.shape[-1:] != y.shape[-1:]:
         raise ValueError(
-            f"x has {x.shape[-1]} examples (columns) but y has {y.shape[-1]}"
+            f"x has shape {x.shape} but y has shape {y.shape}: they need the same "
+            f"number of examples (columns)"
         )
+    if gradient is backward and y.shape != (weights[-1].shape[0], x.shape[1]):
+        raise ValueError(
+            f"y has shape {y.shape}, expected {(weights[-1].shape[0], x.shape[1])}: "
+            f"one column per example with one entry per output neuron"
+        )
+    if isinstance(lmbda, bool) or not isinstance(lmbda, (int, float, np.number)):
+        raise TypeError(f"lmbda must be a number, got {lmbda!r}")
     if not np.isfinite(lmbda) or lmbda < 0:
         raise ValueError(f"lmbda must be a finite number ≥ 0, got {lmbda!r}")
     n = x.shape[-1]
@@ -305,7 +310,7 @@ def _check_network(weights: Params, biases: Params, x: np.ndarray) -> np.ndarray
         raise ValueError(
             f"{len(weights)} weight matrices but {len(biases)} bias vectors"
         )
-    for i, (w, b) in enumerate(zip(weights, biases)):
+    for i, (w, b) in enumerate(zip(weights, biases, strict=True)):
         w = _check_array(w, f"weights[{i}]")
         b = _check_array(b, f"biases[{i}]")
         if w.ndim != 2 or min(w.shape) < 1:
@@ -318,8 +323,8 @@ def _check_network(weights: Params, biases: Params, x: np.ndarray) -> np.ndarray
         if i > 0 and w.shape[1] != weights[i - 1].shape[0]:
             raise ValueError(
                 f"weights[{i}] has shape {w.shape} but layer {i + 1} has "
-                f"{weights[i - 1].shape[0]} neurons: expected {w.shape[0]} columns "
-                f"= {weights[i - 1].shape[0]}"
+                f"{weights[i - 1].shape[0]} neurons: expected "
+                f"{weights[i - 1].shape[0]} columns"
             )
     x = _check_array(x, "x")
     if x.ndim != 2 or x.shape[0] != weights[0].shape[1] or x.shape[1] < 1:
@@ -359,10 +364,18 @@ def _check_cost(cost: str, output: str) -> None:
 
 def _check_positive(**values) -> None:
     for name, v in values.items():
-        kind = float if name == "eta" else int
-        if isinstance(v, bool) or not isinstance(v, (kind, int, np.number)):
-            raise TypeError(f"{name} must be a {kind.__name__}, got {v!r}")
-        if kind is int and int(v) != v:
-            raise TypeError(f"{name} must be an integer, got {v!r}")
+        # eta may be any real number; range() needs epochs and batch_size as ints.
+        kind, allowed = (("a number", (int, float, np.number)) if name == "eta"
+                         else ("an integer", (int, np.integer)))
+        if isinstance(v, bool) or not isinstance(v, allowed):
+            raise TypeError(f"{name} must be {kind}, got {v!r}")
         if not np.isfinite(v) or v <= 0:
-            raise ValueError(f"{name} must be positive, got {v!r}")
+            raise ValueError(f"{name} must be positive and finite, got {v!r}")
+
+
+def _check_rng(rng) -> None:
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(
+            f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), "
+            f"got {type(rng).__name__}"
+        )

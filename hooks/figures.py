@@ -1,0 +1,280 @@
+"""MkDocs hook: render every figure snippet at build time and let pages quote it.
+
+A figure snippet is a ``snippets/*.py`` file with a top-level ``measure`` function
+(see ``snippets/plotstyle.py`` for the contract). For each one this hook:
+
+1. computes a cache key from the snippet's source, the sources of every local module
+   it imports (directly or not), this hook's source, and the versions of Python and
+   of the third-party distributions those files import;
+2. on a miss, runs ``python <snippet>.py --out DIR`` in a subprocess (in parallel,
+   one BLAS thread each) and stores the output under ``.cache/figures/``, outside
+   ``docs/`` so that ``mkdocs serve`` does not rebuild forever;
+3. adds the SVGs (``figures/``) and every snippet's source (``downloads/``) to the
+   site as generated files;
+4. replaces ``{{ figure ID }}`` and ``{{ value SNIPPET.NAME }}`` (optionally with a
+   format, ``{{ value SNIPPET.NAME:.2f }}``) in pages. Anything unresolved fails.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib.metadata
+import json
+import logging
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from html.parser import HTMLParser
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+log = logging.getLogger("mkdocs.hooks.figures")
+
+HOOK_SOURCE = Path(__file__).read_bytes()
+PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s+([\w.]+)(?::([^}\s]*))?\s*\}\}")
+ANY_PLACEHOLDER = re.compile(r"\{\{.*?\}\}", re.S)
+THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+_state: dict = {}
+
+
+# ------------------------------------------------------------- import graph
+
+
+def _imports(path: Path) -> set[str]:
+    """Top-level names of every module imported anywhere in ``path``."""
+    tree = ast.parse(path.read_bytes(), filename=str(path))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def dependencies(snippet: Path) -> tuple[list[Path], list[str]]:
+    """Local modules ``snippet`` needs (itself first) and third-party top names."""
+    folder, seen, third = snippet.parent, [snippet], set()
+    todo = [snippet]
+    while todo:
+        for name in sorted(_imports(todo.pop())):
+            local = folder / f"{name}.py"
+            if local.is_file():
+                if local not in seen:
+                    seen.append(local)
+                    todo.append(local)
+            elif name not in sys.stdlib_module_names and name != "snippets":
+                third.add(name)
+    return seen, sorted(third)
+
+
+def _versions(modules: list[str]) -> list[str]:
+    dists = importlib.metadata.packages_distributions()
+    found = {d for m in modules for d in dists.get(m, [m])}
+    out = []
+    for dist in sorted(found):
+        try:
+            out.append(f"{dist}=={importlib.metadata.version(dist)}")
+        except importlib.metadata.PackageNotFoundError:
+            out.append(f"{dist}==?")
+    return out
+
+
+def cache_key(snippet: Path) -> str:
+    local, third = dependencies(snippet)
+    h = hashlib.sha256(HOOK_SOURCE)
+    h.update(sys.version.encode())
+    for path in local:
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for pin in _versions(third):
+        h.update(pin.encode() + b"\0")
+    return h.hexdigest()[:20]
+
+
+def is_figure_snippet(path: Path) -> bool:
+    tree = ast.parse(path.read_bytes(), filename=str(path))
+    return any(
+        isinstance(node, ast.FunctionDef) and node.name == "measure"
+        for node in tree.body
+    )
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def _render(snippet: Path, target: Path) -> tuple[str, float | None]:
+    """Make sure ``target`` holds the snippet's output; return (status, seconds)."""
+    if (target / f"{snippet.stem}.json").is_file():
+        return "cached", None
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0")
+    env.update({var: "1" for var in THREAD_VARS})
+    tmp = Path(tempfile.mkdtemp(prefix=f"{snippet.stem}-", dir=target.parent))
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, str(snippet), "--out", str(tmp)],
+        capture_output=True, text=True, env=env, cwd=snippet.parent,
+    )
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise PluginError(
+            f"figure snippet {snippet} failed (exit {proc.returncode}):\n"
+            f"{proc.stderr.strip() or proc.stdout.strip()}"
+        )
+    tmp.rename(target)  # atomic: a half-written figure is never seen as cached
+    return "rendered", seconds
+
+
+def _prune(cache: Path, snippet: Path, keep: Path) -> None:
+    for old in cache.glob(f"{snippet.stem}@*"):
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def render_all(snippets_dir: Path, cache: Path) -> dict[str, Path]:
+    """Render (or reuse) every figure snippet; return {snippet stem: output dir}."""
+    cache.mkdir(parents=True, exist_ok=True)
+    jobs = {}
+    for snippet in sorted(snippets_dir.glob("*.py")):
+        if is_figure_snippet(snippet):
+            jobs[snippet] = cache / f"{snippet.stem}@{cache_key(snippet)}"
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        futures = {s: pool.submit(_render, s, t) for s, t in jobs.items()}
+        for snippet, future in futures.items():
+            status, seconds = future.result()
+            detail = f"rendered in {seconds:.1f} s" if seconds is not None else status
+            log.info(f"figure snippet {snippet.name}: {detail}")
+            _prune(cache, snippet, jobs[snippet])
+    return {s.stem: t for s, t in jobs.items()}
+
+
+def load_outputs(outputs: dict[str, Path]) -> tuple[dict, dict]:
+    """Collect {figure id: (spec, light svg, dark svg, snippet)} and {name: value}."""
+    figures, values = {}, {}
+    for stem, folder in outputs.items():
+        manifest = json.loads((folder / f"{stem}.json").read_text())
+        for fig_id, spec in manifest["figures"].items():
+            if fig_id in figures:
+                raise PluginError(
+                    f"figure id {fig_id!r} is declared by both "
+                    f"{figures[fig_id][3]}.py and {stem}.py"
+                )
+            light, dark = folder / f"{fig_id}.svg", folder / f"{fig_id}-dark.svg"
+            figures[fig_id] = (spec, light, dark, stem)
+        for key, value in manifest["values"].items():
+            values[f"{stem}.{key}"] = value
+    return figures, values
+
+
+# ---------------------------------------------------------------- mkdocs events
+
+
+def on_config(config):
+    root = Path(config.config_file_path).parent
+    os.environ.setdefault("SOURCE_DATE_EPOCH", _commit_time(root))
+    snippets_dir = root / "snippets"
+    outputs = render_all(snippets_dir, root / ".cache" / "figures")
+    figures, values = load_outputs(outputs)
+    _state.update(root=root, snippets=snippets_dir, figures=figures, values=values)
+    return config
+
+
+def _commit_time(root: Path) -> str:
+    proc = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root,
+                          capture_output=True, text=True)
+    return proc.stdout.strip() or "0"
+
+
+def on_files(files, config):
+    for _, light, dark, _ in _state["figures"].values():
+        for path in (light, dark):
+            files.append(File.generated(config, f"figures/{path.name}",
+                                        abs_src_path=str(path)))
+    for path in sorted(_state["snippets"].glob("*.py")):
+        if path.name != "__init__.py":
+            files.append(File.generated(config, f"downloads/{path.name}",
+                                        abs_src_path=str(path)))
+    return files
+
+
+def _link(page, target: str) -> str:
+    return posixpath.relpath(target, posixpath.dirname(page.file.src_uri) or ".")
+
+
+def figure_html(page, fig_id: str) -> str:
+    spec, light, dark, stem = _state["figures"][fig_id]
+    local, _ = dependencies(_state["snippets"] / f"{stem}.py")
+    downloads = ", ".join(
+        f"[{p.name}]({_link(page, 'downloads/' + p.name)})" for p in local
+    )
+    alt = spec["alt"].replace('"', "&quot;")
+    return (
+        f'<figure markdown="span">\n'
+        f'![{alt}]({_link(page, "figures/" + light.name)}#only-light)\n'
+        f'![{alt}]({_link(page, "figures/" + dark.name)}#only-dark)\n'
+        f'<figcaption markdown="span">{spec["caption"]} '
+        f"<span class=\"fig-download\">Code: {downloads}.</span></figcaption>\n"
+        f"</figure>"
+    )
+
+
+def format_value(value, spec: str | None) -> str:
+    if spec:
+        return format(value, spec)
+    if isinstance(value, bool) or isinstance(value, str):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:.3g}"
+
+
+def on_page_markdown(markdown, page, config, files):
+    where = page.file.src_uri
+
+    def replace(match: re.Match) -> str:
+        verb, name, spec = match.groups()
+        if verb == "figure" and name in _state["figures"]:
+            return figure_html(page, name)
+        if verb == "value" and name in _state["values"]:
+            try:
+                return format_value(_state["values"][name], spec)
+            except (ValueError, TypeError) as err:
+                raise PluginError(f"{where}: bad format for {name}: {err}") from err
+        raise PluginError(f"{where}: unknown {verb} {name!r} in {match.group(0)!r}")
+
+    markdown = PLACEHOLDER.sub(replace, markdown)
+    left = ANY_PLACEHOLDER.search(markdown)
+    if left:
+        raise PluginError(f"{where}: unresolved placeholder {left.group(0)!r}")
+    return markdown
+
+
+class _ImageAlt(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.missing: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "img" and not (attrs.get("alt") or "").strip():
+            self.missing.append(attrs.get("src", "?"))
+
+
+def on_post_page(output, page, config):
+    parser = _ImageAlt()
+    parser.feed(output)
+    if parser.missing:
+        raise PluginError(
+            f"{page.file.src_uri}: image(s) without alt text: {parser.missing}"
+        )
+    return output

@@ -1,0 +1,142 @@
+"""The look of every figure on the site, and the runner every figure snippet shares.
+
+A figure snippet defines, at top level:
+
+- ``FIGURES``: ``{figure_id: plotstyle.Figure(alt=..., caption=...)}``;
+- ``measure() -> dict``: the pure computation, the data its test asserts on;
+- ``draw(data, theme) -> {figure_id: matplotlib Figure}``: one drawing per figure,
+  called once with ``theme="light"`` and once with ``theme="dark"``;
+- optionally ``values(data) -> {name: number or str}``: numbers the pages quote;
+
+and ends with ``if __name__ == "__main__": plotstyle.main(sys.modules[__name__])``.
+``python <snippet>.py --out DIR`` then writes ``<figure_id>.svg`` (light),
+``<figure_id>-dark.svg`` and ``<snippet>.json`` (alt texts, captions, values) to DIR.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from types import ModuleType
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+THEMES = ("light", "dark")
+
+# Okabe & Ito's colour-blind-safe palette; each colour reads on white and on the
+# dark theme's slate background.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
+           "#F0E442"]
+_INK = {"light": "#222222", "dark": "#e2e4e9"}
+_GRID = {"light": "#d0d0d0", "dark": "#4a4f5c"}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """What the page needs besides the image: alt text and a caption."""
+
+    alt: str
+    caption: str
+
+
+def rc(theme: str) -> dict:
+    """matplotlib settings for one theme; transparent so the page shows through."""
+    if theme not in THEMES:
+        raise ValueError(f"unknown theme {theme!r}; choose one of {THEMES}")
+    ink, grid = _INK[theme], _GRID[theme]
+    return {
+        "figure.figsize": (6.4, 3.6),
+        "figure.facecolor": "none",
+        "axes.facecolor": "none",
+        "savefig.facecolor": "none",
+        "savefig.transparent": True,
+        "font.size": 10,
+        "text.color": ink,
+        "axes.labelcolor": ink,
+        "axes.edgecolor": ink,
+        "xtick.color": ink,
+        "ytick.color": ink,
+        "axes.grid": True,
+        "grid.color": grid,
+        "grid.linewidth": 0.6,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+        "legend.frameon": False,
+        "svg.hashsalt": "vanishing-gradient",  # stable element ids
+        "path.simplify": False,
+    }
+
+
+def ink(theme: str) -> str:
+    """The text colour of a theme, for annotations drawn by hand."""
+    return _INK[theme]
+
+
+def save_svg(fig, path: Path) -> None:
+    """Write ``fig`` as SVG whose bytes depend only on the drawing."""
+    fig.savefig(path, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    plt.close(fig)
+
+
+def _plain(value):
+    """A JSON-ready copy of a value a snippet reports (numpy scalars included)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"value {value!r} is not finite")
+    if not isinstance(value, (int, float, str)):
+        raise TypeError(f"values must be numbers or strings, got {type(value)}")
+    return value
+
+
+def render(module: ModuleType, out: Path) -> dict:
+    """Run a figure snippet: measure, draw both themes, write SVGs and a manifest."""
+    name = Path(module.__file__).stem
+    specs = getattr(module, "FIGURES", {})
+    for fig_id, spec in specs.items():
+        if not isinstance(spec, Figure) or not spec.alt.strip():
+            raise ValueError(f"{name}.py: figure {fig_id!r} needs non-empty alt text")
+    data = module.measure()
+    out.mkdir(parents=True, exist_ok=True)
+    for theme in THEMES:
+        with plt.rc_context(rc(theme)):
+            drawn = module.draw(data, theme) if specs else {}
+            if set(drawn) != set(specs):
+                raise ValueError(
+                    f"{name}.py: draw() returned {sorted(drawn)}, FIGURES declares "
+                    f"{sorted(specs)}"
+                )
+            for fig_id, fig in drawn.items():
+                suffix = "" if theme == "light" else "-dark"
+                save_svg(fig, out / f"{fig_id}{suffix}.svg")
+    values = getattr(module, "values", lambda d: {})(data)
+    manifest = {
+        "figures": {k: asdict(v) for k, v in specs.items()},
+        "values": {k: _plain(v) for k, v in values.items()},
+    }
+    (out / f"{name}.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
+    return manifest
+
+
+def main(module: ModuleType, argv: list[str] | None = None) -> None:
+    """Command line of every figure snippet: ``python <snippet>.py [--out DIR]``."""
+    parser = argparse.ArgumentParser(description=module.__doc__)
+    parser.add_argument("--out", type=Path, default=Path("figures"),
+                        help="folder for the SVGs and the manifest (default: figures)")
+    args, _ = parser.parse_known_args(argv)
+    manifest = render(module, args.out)
+    for fig_id in manifest["figures"]:
+        print(f"wrote {args.out / fig_id}.svg and {fig_id}-dark.svg")
+    for key, value in manifest["values"].items():
+        if not isinstance(value, str) or "\n" not in value:
+            print(f"{key} = {value}")
+    sys.stdout.flush()
