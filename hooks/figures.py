@@ -131,7 +131,10 @@ def _render(snippet: Path, target: Path) -> tuple[str, float | None]:
             f"figure snippet {snippet} failed (exit {proc.returncode}):\n"
             f"{proc.stderr.strip() or proc.stdout.strip()}"
         )
-    tmp.rename(target)  # atomic: a half-written figure is never seen as cached
+    try:
+        tmp.rename(target)  # atomic: a half-written figure is never seen as cached
+    except OSError:  # a concurrent build stored the same key first
+        shutil.rmtree(tmp, ignore_errors=True)
     return "rendered", seconds
 
 
