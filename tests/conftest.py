@@ -1,0 +1,43 @@
+"""Shared fixtures: one clean build of the real site per test session."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+# What a build reads; everything else (caches, .venv, site/) stays behind.
+SOURCES = ("mkdocs.yml", "docs", "snippets", "hooks")
+
+
+def copy_project(dest: Path) -> Path:
+    dest.mkdir(parents=True)
+    for name in SOURCES:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy(src, dest / name)
+    return dest
+
+
+def build_clean(dest: Path) -> Path:
+    """Copy the project to ``dest`` and build it there from an empty figure cache."""
+    project = copy_project(dest)
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        cwd=project, capture_output=True, text=True, env=env,
+    )
+    assert proc.returncode == 0, f"mkdocs build failed:\n{proc.stdout}{proc.stderr}"
+    return project / "site"
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The site as a fresh clone builds it: strict, with an empty figure cache."""
+    return build_clean(tmp_path_factory.mktemp("build") / "a")
