@@ -9,8 +9,8 @@ A figure snippet is a ``snippets/*.py`` file with a top-level ``measure`` functi
 2. on a miss, runs ``python <snippet>.py --out DIR`` in a subprocess (in parallel,
    one BLAS thread each) and stores the output under ``.cache/figures/``, outside
    ``docs/`` so that ``mkdocs serve`` does not rebuild forever;
-3. adds the SVGs (``figures/``) and every snippet's source (``downloads/``) to the
-   site as generated files;
+3. adds the SVGs (``figures/``), data files (``data/``) and every snippet's source
+   (``downloads/``) to the site as generated files;
 4. replaces ``{{ figure ID }}`` and ``{{ value SNIPPET.NAME }}`` (optionally with a
    format, ``{{ value SNIPPET.NAME:.2f }}``) in pages. Anything unresolved fails.
 """
@@ -161,11 +161,17 @@ def render_all(snippets_dir: Path, cache: Path) -> dict[str, Path]:
     return {s.stem: t for s, t in jobs.items()}
 
 
-def load_outputs(outputs: dict[str, Path]) -> tuple[dict, dict]:
-    """Collect {figure id: (spec, light svg, dark svg, snippet)} and {name: value}."""
-    figures, values = {}, {}
+def load_outputs(outputs: dict[str, Path]) -> tuple[dict, dict, dict]:
+    """Collect {figure id: (spec, light svg, dark svg, snippet)}, {name: value}
+    and {data file name: path}."""
+    figures, values, data_files = {}, {}, {}
     for stem, folder in outputs.items():
         manifest = json.loads((folder / f"{stem}.json").read_text())
+        for file_name in manifest.get("files", []):
+            if file_name in data_files:
+                raise PluginError(f"data file {file_name!r} is written by two "
+                                  f"snippets, one of them {stem}.py")
+            data_files[file_name] = folder / file_name
         for fig_id, spec in manifest["figures"].items():
             if fig_id in figures:
                 raise PluginError(
@@ -176,7 +182,7 @@ def load_outputs(outputs: dict[str, Path]) -> tuple[dict, dict]:
             figures[fig_id] = (spec, light, dark, stem)
         for key, value in manifest["values"].items():
             values[f"{stem}.{key}"] = value
-    return figures, values
+    return figures, values, data_files
 
 
 # ---------------------------------------------------------------- mkdocs events
@@ -187,8 +193,9 @@ def on_config(config):
     os.environ.setdefault("SOURCE_DATE_EPOCH", _commit_time(root))
     snippets_dir = root / "snippets"
     outputs = render_all(snippets_dir, root / ".cache" / "figures")
-    figures, values = load_outputs(outputs)
-    _state.update(root=root, snippets=snippets_dir, figures=figures, values=values)
+    figures, values, data_files = load_outputs(outputs)
+    _state.update(root=root, snippets=snippets_dir, figures=figures, values=values,
+                  data_files=data_files)
     return config
 
 
@@ -203,6 +210,9 @@ def on_files(files, config):
         for path in (light, dark):
             files.append(File.generated(config, f"figures/{path.name}",
                                         abs_src_path=str(path)))
+    for file_name, path in _state["data_files"].items():
+        files.append(File.generated(config, f"data/{file_name}",
+                                    abs_src_path=str(path)))
     for path in sorted(_state["snippets"].glob("*.py")):
         if path.name != "__init__.py":
             files.append(File.generated(config, f"downloads/{path.name}",

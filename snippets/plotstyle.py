@@ -7,6 +7,8 @@ A figure snippet defines, at top level:
 - ``draw(data, theme) -> {figure_id: matplotlib Figure}``: one drawing per figure,
   called once with ``theme="light"`` and once with ``theme="dark"``;
 - optionally ``values(data) -> {name: number or str}``: numbers the pages quote;
+- optionally ``files(data) -> {file name: str}``: data files the site publishes
+  under ``data/`` (for example the JSON an interactive page loads);
 
 and ends with ``if __name__ == "__main__": plotstyle.main(sys.modules[__name__])``.
 ``python <snippet>.py --out DIR`` then writes ``<figure_id>.svg`` (light),
@@ -119,9 +121,15 @@ def render(module: ModuleType, out: Path) -> dict:
                 suffix = "" if theme == "light" else "-dark"
                 save_svg(fig, out / f"{fig_id}{suffix}.svg")
     values = getattr(module, "values", lambda d: {})(data)
+    extra = getattr(module, "files", lambda d: {})(data)
+    for file_name, text in extra.items():
+        if Path(file_name).name != file_name or file_name == f"{name}.json":
+            raise ValueError(f"{name}.py: bad data file name {file_name!r}")
+        (out / file_name).write_text(text, encoding="utf-8")
     manifest = {
         "figures": {k: asdict(v) for k, v in specs.items()},
         "values": {k: _plain(v) for k, v in values.items()},
+        "files": sorted(extra),
     }
     (out / f"{name}.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
     return manifest

@@ -184,3 +184,12 @@ def test_figure_snippets_are_recognised_by_their_measure_function(tmp_path):
     (tmp_path / "m.py").write_text("def helper():\n    pass\n")
     assert hook.is_figure_snippet(tmp_path / "f.py")
     assert not hook.is_figure_snippet(tmp_path / "m.py")
+
+
+def test_data_files_of_a_snippet_are_published(site):
+    text = (site / "snippets" / "fig_b.py").read_text().replace(
+        "def draw(", "def files(data):\n    return {'fig_b.data.json': '[1, 2]'}\n\n\n"
+        "def draw(")
+    (site / "snippets" / "fig_b.py").write_text(text)
+    build(site)
+    assert (site / "site" / "data" / "fig_b.data.json").read_text() == "[1, 2]"
