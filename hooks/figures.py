@@ -62,9 +62,15 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-def dependencies(snippet: Path) -> tuple[list[Path], list[str]]:
-    """Local modules ``snippet`` needs (itself first) and third-party top names."""
-    folder, seen, third = snippet.parent, [snippet], set()
+def dependencies(
+    snippet: Path, folder: Path | None = None
+) -> tuple[list[Path], list[str]]:
+    """Local modules ``snippet`` needs (itself first) and third-party top names.
+
+    Local modules are the ``.py`` files in ``folder`` (default: the snippet's own).
+    """
+    folder = snippet.parent if folder is None else folder
+    seen, third = [snippet], set()
     todo = [snippet]
     while todo:
         for name in sorted(_imports(todo.pop())):
@@ -90,9 +96,10 @@ def _versions(modules: list[str]) -> list[str]:
     return out
 
 
-def cache_key(snippet: Path) -> str:
-    local, third = dependencies(snippet)
-    h = hashlib.sha256(HOOK_SOURCE)
+def cache_key(snippet: Path, folder: Path | None = None, salt: bytes = b"") -> str:
+    """Hash of everything a snippet's output depends on (see the module docstring)."""
+    local, third = dependencies(snippet, folder)
+    h = hashlib.sha256(HOOK_SOURCE + salt)
     h.update(sys.version.encode())
     for path in local:
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
@@ -138,9 +145,11 @@ def _render(snippet: Path, target: Path) -> tuple[str, float | None]:
     return "rendered", seconds
 
 
-def _prune(cache: Path, snippet: Path, keep: Path) -> None:
+def _prune(cache: Path, snippet: Path, keep: Path, age: float = 600.0) -> None:
+    """Drop other versions of a snippet's output once they are ``age`` s old (a
+    younger one may belong to a concurrent build, e.g. ``mkdocs serve``)."""
     for old in cache.glob(f"{snippet.stem}@*"):
-        if old != keep:
+        if old != keep and time.time() - old.stat().st_mtime > age:
             shutil.rmtree(old, ignore_errors=True)
 
 

@@ -245,10 +245,9 @@ def train(
     if gradient is backward:
         x = _check_network(weights, biases, x)
     x, y = _check_array(x, "x"), _check_array(y, "y")
-    if x.shape[-1:] != y.shape[-1:]:
+    if x.shape[-1] != y.shape[-1]:
         raise ValueError(
-            f"x has shape {x.shape} but y has shape {y.shape}: they need the same "
-            f"number of examples (columns)"
+            f"x has {x.shape[-1]} examples (columns) but y has {y.shape[-1]}"
         )
     if gradient is backward and y.shape != (weights[-1].shape[0], x.shape[1]):
         raise ValueError(
