@@ -39,5 +39,19 @@ def build_clean(dest: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    """The site as a fresh clone builds it: strict, with an empty figure cache."""
+    """The site as a fresh clone builds it: strict, with an empty figure cache.
+
+    BUILT_SITE=path reuses a site built beforehand (quicker while editing tests).
+    """
+    if os.environ.get("BUILT_SITE"):
+        return Path(os.environ["BUILT_SITE"]).resolve()
     return build_clean(tmp_path_factory.mktemp("build") / "a")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each test's outcome on the item, so fixtures can react to failures."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.rep_call = report

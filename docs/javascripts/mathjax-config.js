@@ -1,16 +1,20 @@
-// MathJax 3 configuration, loaded before the MathJax build itself. Typesets only
-// pymdownx.arithmatex output (class "arithmatex", \( \) and \[ \]) and the
-// Markdown cells of notebooks rendered by mkdocs-jupyter (class
-// "jp-RenderedMarkdown", where authors write $...$ and $$...$$).
+// MathJax 3 configuration, loaded (at the end of <body>) before the MathJax build.
+//
+// Ordinary pages: typeset only pymdownx.arithmatex output, the elements of class
+// "arithmatex" holding \( \) or \[ \]; everything else is ignored.
+// Notebook pages (mkdocs-jupyter, inside .jupyter-wrapper): authors write $...$ and
+// $$...$$ in Markdown cells, with the math spread over <p> and <li> elements, so the
+// whole page is searched (code and outputs sit in <pre>, which MathJax skips).
+const isNotebook = document.querySelector(".jupyter-wrapper") !== null;
+
 window.MathJax = {
   tex: {
-    inlineMath: [["\\(", "\\)"], ["$", "$"]],
-    displayMath: [["\\[", "\\]"], ["$$", "$$"]],
+    inlineMath: isNotebook ? [["\\(", "\\)"], ["$", "$"]] : [["\\(", "\\)"]],
+    displayMath: isNotebook ? [["\\[", "\\]"], ["$$", "$$"]] : [["\\[", "\\]"]],
     processEscapes: true,
     processEnvironments: true,
   },
-  options: {
-    ignoreHtmlClass: ".*|",
-    processHtmlClass: "arithmatex|jp-RenderedMarkdown",
-  },
+  options: isNotebook
+    ? { ignoreHtmlClass: "jp-OutputArea|md-header|md-nav|md-search" }
+    : { ignoreHtmlClass: ".*|", processHtmlClass: "arithmatex" },
 };

@@ -1,0 +1,207 @@
+"""The built site in a real browser (Debian's Chromium driven by Playwright), offline.
+
+Skipped with a reason when /usr/bin/chromium is missing, unless REQUIRE_BROWSER=1
+(CI), which turns the skip into a failure. On a failure the page's screenshot is
+saved under test-results/ for whoever reads the log.
+"""
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "test-results"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+pytestmark = pytest.mark.browser
+
+
+def _require_chromium():
+    if Path(CHROMIUM).is_file() and shutil.which(CHROMIUM):
+        return
+    message = f"no Chromium at {CHROMIUM} (apt install chromium)"
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"REQUIRE_BROWSER=1 but {message}")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def server(built_site):
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+class Visit:
+    """One page load, with every request, response and console message recorded."""
+
+    def __init__(self, browser, url: str, scheme: str = "light"):
+        self.context = browser.new_context(color_scheme=scheme,
+                                           viewport={"width": 1200, "height": 900})
+        self.page = self.context.new_page()
+        self.foreign, self.bad_status, self.errors = [], [], []
+        self.context.route("**/*", self._route)
+        self.page.on("response", self._response)
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(
+            m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.goto(url, wait_until="load")
+        self.page.wait_for_function(
+            "!window.MathJax || !MathJax.startup || "
+            "MathJax.startup.promise.then(() => true)")
+        self.page.evaluate("window.MathJax && MathJax.startup && "
+                           "MathJax.startup.promise")
+
+    def _route(self, route):
+        if route.request.url.startswith("http://127.0.0.1:"):
+            route.continue_()
+        else:  # never leave the machine; record the attempt
+            self.foreign.append(route.request.url)
+            route.abort()
+
+    def _response(self, response):
+        if response.status >= 400:
+            self.bad_status.append(f"{response.status} {response.url}")
+
+    def close(self, name: str, failed: bool):
+        if failed:
+            SHOTS.mkdir(exist_ok=True)
+            self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        self.context.close()
+
+
+def page_paths(site: Path) -> list[str]:
+    return sorted(
+        str(p.parent.relative_to(site)).replace(".", "") + "/"
+        if p.name == "index.html" else str(p.relative_to(site))
+        for p in site.rglob("index.html")
+    )
+
+
+@pytest.fixture
+def visit(browser, server, request):
+    visits = []
+
+    def open_page(path: str, scheme: str = "light") -> Visit:
+        v = Visit(browser, server + path.lstrip("/"), scheme)
+        visits.append(v)
+        return v
+
+    yield open_page
+    failed = getattr(request.node, "rep_call", None)
+    failed = failed is None or failed.failed
+    for i, v in enumerate(visits):
+        v.close(f"{request.node.name}-{i}".replace("/", "_"), failed)
+
+
+IMAGES_OK = """() => [...document.images].filter(
+    img => !(img.complete && img.naturalWidth > 0 && img.alt.trim())
+).map(img => img.src)"""
+MATH_STATE = """() => ({
+    math: document.querySelectorAll('.arithmatex, .jp-RenderedMarkdown').length,
+    typeset: document.querySelectorAll('mjx-container').length,
+    errors: document.querySelectorAll('mjx-merror, [data-mjx-error]').length,
+    raw: [...document.querySelectorAll('.arithmatex')]
+        .filter(e => !e.querySelector('mjx-container')).length,
+})"""
+
+
+def test_every_page_loads_offline_with_math_and_images(built_site, visit):
+    problems = []
+    for path in page_paths(built_site):
+        v = visit(path)
+        math = v.page.evaluate(MATH_STATE)
+        broken = v.page.evaluate(IMAGES_OK)
+        body = v.page.inner_text("article")
+        if v.foreign:
+            problems.append(f"{path}: requests to other hosts {v.foreign}")
+        if v.bad_status:
+            problems.append(f"{path}: bad responses {v.bad_status}")
+        if v.errors:
+            problems.append(f"{path}: console errors {v.errors}")
+        if broken:
+            problems.append(f"{path}: images not loaded or without alt {broken}")
+        if math["errors"] or math["raw"]:
+            problems.append(f"{path}: math not typeset {math}")
+        if "\\(" in body or "$$" in body:
+            problems.append(f"{path}: raw TeX delimiters in the text")
+    assert not problems, "\n".join(problems)
+
+
+def test_math_is_typeset_on_a_page_with_formulas(visit):
+    state = visit("backprop-check/").page.evaluate(MATH_STATE)
+    assert state["typeset"] >= state["math"] > 5, state
+
+
+def test_math_in_notebook_markdown_is_typeset(built_site, visit):
+    notebooks = [p for p in page_paths(built_site) if p.startswith("notebooks/")]
+    assert notebooks
+    for path in notebooks:
+        state = visit(path).page.evaluate(MATH_STATE)
+        assert state["typeset"] > 0 and not state["errors"], (path, state)
+
+
+def _visible_figures(page) -> list[str]:
+    return page.evaluate("""() => [...document.querySelectorAll('figure img')]
+        .filter(img => img.offsetWidth > 0 && img.naturalWidth > 0)
+        .map(img => img.getAttribute('src'))""")
+
+
+def test_theme_toggle_switches_figures_between_light_and_dark(visit):
+    v = visit("backprop-check/")
+    page = v.page
+    shown = _visible_figures(page)
+    assert shown and all("-dark" not in s for s in shown), shown
+    SHOTS.mkdir(exist_ok=True)
+    page.locator("figure").first.screenshot(path=str(SHOTS / "figure-light.png"))
+    page.locator("label[for='__palette_1']").click()  # mkdocs-material's toggle
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    shown = _visible_figures(page)
+    assert shown and all("-dark.svg" in s for s in shown), shown
+    page.locator("figure").first.screenshot(path=str(SHOTS / "figure-dark.png"))
+
+
+def test_dark_preference_shows_dark_figures(visit):
+    v = visit("backprop-check/", scheme="dark")
+    shown = _visible_figures(v.page)
+    assert shown and all("-dark.svg" in s for s in shown), shown
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_violations(built_site, visit, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe, found = Axe(), []
+    for path in page_paths(built_site):
+        results = axe.run(visit(path, scheme).page)
+        for violation in results.response["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                targets = [n["target"] for n in violation["nodes"]][:3]
+                found.append(f"{path}: {violation['id']} ({violation['impact']}) "
+                             f"{targets}")
+    assert not found, "\n".join(found)
