@@ -1,0 +1,80 @@
+"""Claims of the "Speed of learning under SGD" page about mini-batch noise."""
+
+import backprop
+import numpy as np
+import pytest
+import sgd_noise as sn
+import sgd_training as setup
+
+START, PLATEAU = 0, 1
+M10, M100 = sn.BATCHES.index(10), sn.BATCHES.index(100)
+ERR, COS = 0, 1
+
+
+@pytest.fixture(scope="module")
+def d():
+    return sn.measure()
+
+
+def test_noise_of_the_full_batch_is_zero():
+    """Oracle: a 'mini-batch' holding every example reproduces g exactly."""
+    x, y, _, _ = setup.load()
+    w, b = backprop.init_params(setup.SIZES, np.random.default_rng(0))
+    out = sn.noise(w, b, x, y, x.shape[1], np.random.default_rng(1), samples=2)
+    np.testing.assert_allclose(out[..., ERR], 0, atol=1e-12)
+    np.testing.assert_allclose(out[..., COS], 1, atol=1e-12)
+
+
+def test_at_start_minibatch_of_10_points_the_same_way_in_every_layer(d):
+    per_seed = d["per_seed"][:, START, M10]
+    assert np.all(per_seed[..., ERR] < 1)
+    assert np.all(per_seed[..., COS] > 0.8)
+    assert np.all(d["median"][START, M10, :, COS] > 0.9)
+
+
+def test_at_start_first_hidden_layer_is_the_noisiest(d):
+    med = d["median"][START, M10, :, ERR]
+    assert np.all(med[0] > med[1:])
+
+
+def test_on_the_plateau_noise_exceeds_the_gradient(d):
+    med = d["median"][PLATEAU, M10, :, ERR]
+    assert np.all(med > 1)
+
+
+def test_on_the_plateau_noise_grows_towards_the_output(d):
+    med = d["median"][PLATEAU, :, :, ERR]  # (sizes, layers)
+    assert np.all(np.diff(med, axis=1) > 0)
+    per_seed = d["per_seed"][:, PLATEAU, M10, :, ERR]
+    assert np.all(per_seed[:, -1] > 5)
+    assert np.all(per_seed[:, 0] < per_seed[:, -1])
+
+
+def test_on_the_plateau_first_layer_keeps_most_direction(d):
+    cos = d["median"][PLATEAU, :, :, COS]  # (sizes, layers)
+    assert np.all(cos[:, 0] > cos[:, -1])
+    assert cos[M100, 0] > 0.8
+    assert cos[M10, -1] < 0.2
+
+
+def test_ten_times_larger_minibatch_is_about_sqrt10_less_noisy(d):
+    shrink = d["median"][:, M10, :, ERR] / d["median"][:, M100, :, ERR]
+    assert np.all((shrink > 2.5) & (shrink < 4.0))
+
+
+def test_values_and_table(d):
+    v = sn.values(d)
+    assert v["table"].count("\n") == 1 + len(d["layers"])
+    assert v["plateau_err_last"] > v["plateau_err_first"] > 1
+
+
+def test_figure_is_drawn_for_both_themes(d):
+    import matplotlib.pyplot as plt
+    import plotstyle
+
+    for theme in plotstyle.THEMES:
+        with plt.rc_context(plotstyle.rc(theme)):
+            figs = sn.draw(d, theme)
+        assert set(figs) == set(sn.FIGURES)
+        for fig in figs.values():
+            plt.close(fig)

@@ -1,0 +1,74 @@
+"""Claims of the "Speed of learning under SGD" page about the cost in training time."""
+
+import backprop
+import numpy as np
+import pytest
+import sgd_time_cost as tc
+import sgd_training as setup
+
+
+@pytest.fixture(scope="module")
+def d():
+    return tc.measure()
+
+
+@pytest.fixture(scope="module")
+def med(d):
+    return {name: np.median(e) for name, e in d["epochs"].items()}
+
+
+def test_compensation_equalises_hidden_layer_speeds():
+    """Oracle: after scaling, every hidden layer's ‖ĝ_b^l‖ equals the last one's,
+    the output layer and p = 0 are untouched."""
+    x, y, _, _ = setup.load()
+    w, b = backprop.init_params(setup.SIZES, np.random.default_rng(3))
+    xb, yb = x[:, :100], y[:, :100]
+    plain_w, plain_b, _ = backprop.backward(w, b, xb, yb)
+    scaled_w, scaled_b, _ = tc.compensated(1.0)(w, b, xb, yb)
+    s = backprop.speeds(scaled_b)
+    np.testing.assert_allclose(s, s[-1], rtol=1e-12)
+    np.testing.assert_array_equal(scaled_w[-1], plain_w[-1])
+    np.testing.assert_array_equal(scaled_w[-2], plain_w[-2])
+    assert np.linalg.norm(scaled_w[0]) > 10 * np.linalg.norm(plain_w[0])
+    same_w, same_b, _ = tc.compensated(0.0)(w, b, xb, yb)
+    for got, want in zip(same_w + same_b, plain_w + plain_b):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_every_run_reaches_the_target(d):
+    for epochs in d["epochs"].values():
+        assert max(epochs) <= tc.MAX_EPOCHS
+
+
+def test_more_compensation_fewer_epochs(med):
+    assert med["plain"] > med["half compensation"] > med["full compensation"]
+
+
+def test_full_compensation_is_faster_on_every_seed(d):
+    assert max(d["epochs"]["full compensation"]) < min(d["epochs"]["plain"])
+
+
+def test_full_compensation_saves_more_than_half_the_epochs(med):
+    assert med["plain"] / med["full compensation"] > 2
+
+
+def test_compensation_does_not_close_the_gap_to_one_hidden_layer(med):
+    assert med["full compensation"] > 3 * med["1 hidden layer"]
+
+
+def test_values(d):
+    v = tc.values(d)
+    assert v["speedup_full"] > v["speedup_half"] > 1
+    assert v["plain_min"] > v["full_max"]
+
+
+def test_figure_is_drawn_for_both_themes(d):
+    import matplotlib.pyplot as plt
+    import plotstyle
+
+    for theme in plotstyle.THEMES:
+        with plt.rc_context(plotstyle.rc(theme)):
+            figs = tc.draw(d, theme)
+        assert set(figs) == set(tc.FIGURES)
+        for fig in figs.values():
+            plt.close(fig)
