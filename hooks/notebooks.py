@@ -26,10 +26,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import figures  # the sibling hook: import graph and cache key
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
+
+import figures  # the sibling hook: import graph and cache key
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 SALT = Path(__file__).read_bytes()

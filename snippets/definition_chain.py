@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import sys
 
-import backprop
 import numpy as np
+
+import backprop
 import plotstyle
 
 SEED = 0

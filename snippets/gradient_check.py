@@ -7,8 +7,9 @@ the relative difference between the two estimates of the layer gradient δ^l.
 
 import sys
 
-import backprop
 import numpy as np
+
+import backprop
 import plotstyle
 
 SEED = 0

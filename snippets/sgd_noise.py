@@ -14,8 +14,9 @@ The figure shows the median relative error per layer at both moments.
 
 import sys
 
-import backprop
 import numpy as np
+
+import backprop
 import plotstyle
 import sgd_training as setup
 

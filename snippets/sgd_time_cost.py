@@ -17,8 +17,9 @@ figure shows the epochs each network needed, one dot per seed.
 
 import sys
 
-import backprop
 import numpy as np
+
+import backprop
 import plotstyle
 import sgd_training as setup
 

@@ -14,9 +14,10 @@ layer over training; the second the distance each weight matrix has moved.
 
 import sys
 
+import numpy as np
+
 import backprop
 import data
-import numpy as np
 import plotstyle
 
 SEEDS = range(5)

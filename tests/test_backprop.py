@@ -11,9 +11,10 @@ from __future__ import annotations
 import math
 import zlib
 
-import backprop
 import numpy as np
 import pytest
+
+import backprop
 
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "identity"]
 # (cost, output activation): every pairing the module accepts.

@@ -11,9 +11,10 @@ import sys
 import urllib.error
 from pathlib import Path
 
-import data
 import numpy as np
 import pytest
+
+import data
 
 TRAIN_IMAGES, TRAIN_LABELS = data.FILES["train"]
 TEST_IMAGES, TEST_LABELS = data.FILES["test"]

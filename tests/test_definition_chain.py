@@ -12,10 +12,11 @@ import io
 import re
 from pathlib import Path
 
-import backprop
-import definition_chain as dc
 import numpy as np
 import pytest
+
+import backprop
+import definition_chain as dc
 
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "definition.md"
 
@@ -284,6 +285,7 @@ def test_try_it_prints_the_inserted_frequency(vals):
 
 def test_draw_returns_every_declared_figure(data):
     import matplotlib.pyplot as plt
+
     import plotstyle
 
     for theme in plotstyle.THEMES:

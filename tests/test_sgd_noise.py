@@ -1,8 +1,9 @@
 """Claims of the "Speed of learning under SGD" page about mini-batch noise."""
 
-import backprop
 import numpy as np
 import pytest
+
+import backprop
 import sgd_noise as sn
 import sgd_training as setup
 
@@ -70,6 +71,7 @@ def test_values_and_table(d):
 
 def test_figure_is_drawn_for_both_themes(d):
     import matplotlib.pyplot as plt
+
     import plotstyle
 
     for theme in plotstyle.THEMES:

@@ -1,8 +1,9 @@
 """Claims of the "Speed of learning under SGD" page about the cost in training time."""
 
-import backprop
 import numpy as np
 import pytest
+
+import backprop
 import sgd_time_cost as tc
 import sgd_training as setup
 
@@ -64,6 +65,7 @@ def test_values(d):
 
 def test_figure_is_drawn_for_both_themes(d):
     import matplotlib.pyplot as plt
+
     import plotstyle
 
     for theme in plotstyle.THEMES:

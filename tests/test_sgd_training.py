@@ -6,6 +6,7 @@ seed or on the median over seeds, as the page states it.
 
 import numpy as np
 import pytest
+
 import sgd_training as st
 
 
@@ -122,6 +123,7 @@ def test_values_and_table(d):
 
 def test_figures_are_drawn_for_both_themes(d):
     import matplotlib.pyplot as plt
+
     import plotstyle
 
     for theme in plotstyle.THEMES:

@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+
 from conftest import build_clean
 
 # Attributes through which a page loads something (links to read are fine).
