@@ -1,0 +1,283 @@
+"""Tests for ``snippets/nielsen_training.py``: 500 full-batch steps of Nielsen's
+chapter-5 runs on the bundled digits, the two measures, the ordering counts, and the
+reasons the page gives for where they part ways. Seed 0 is the page's run; the
+four-hidden-layer runs are repeated on seeds 1-3."""
+
+from __future__ import annotations
+
+import gzip
+import struct
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import backprop
+import data
+import nielsen_training as nt
+
+EXTRA_SEEDS = (1, 2, 3)
+
+
+@pytest.fixture(scope="module")
+def result():
+    return nt.measure()
+
+
+@pytest.fixture(scope="module")
+def vals(result):
+    return nt.values(result)
+
+
+@pytest.fixture(scope="module")
+def deep_runs(result):
+    """{(seed, λ): run} for four hidden layers on seeds 0-3."""
+    x, labels = data.load_digits()
+    runs = {(0, lm): result["runs"][(4, lm)] for lm in nt.LAMBDAS}
+    for seed in EXTRA_SEEDS:
+        more = nt.run_all(x, labels, seed, depths=(4,))
+        runs |= {(seed, lm): more[(4, lm)] for lm in nt.LAMBDAS}
+    return runs
+
+
+def all_runs(result, deep_runs):
+    return list(result["runs"].values()) + list(deep_runs.values())
+
+
+# ----------------------------------------------------------------- the loop
+
+
+def test_full_batch_loop_matches_backprop_train(monkeypatch):
+    monkeypatch.setattr(nt, "STEPS", 6)
+    x, labels = data.load_digits()
+    x_train, y_train = nt.nielsen_setup(x, labels)
+    sizes = [64, 30, 30, 10]
+    ours = nt.train_full_batch(sizes, x_train, y_train, 5.0, seed=7)
+    weights, biases = backprop.init_params(sizes, np.random.default_rng(7))
+    _, _, history = backprop.train(
+        weights, biases, x_train, y_train, epochs=6, batch_size=1000, eta=nt.ETA,
+        lmbda=5.0, rng=np.random.default_rng(0),
+        record=lambda step, w, b, nw, nb: backprop.speeds(nb))
+    np.testing.assert_allclose(ours["bias"], np.array(history), rtol=1e-9)
+
+
+def test_every_measure_is_recorded_for_every_step_and_hidden_layer(result):
+    for (d, _), run in result["runs"].items():
+        for key in ("bias", "full", "decayed", "weight", "decay", "examples"):
+            assert run[key].shape == (nt.STEPS, d), key
+        assert run["cost"].shape == run["accuracy"].shape == (nt.STEPS,)
+
+
+def test_full_measure_is_weight_and_bias_parts_together(result):
+    run = result["runs"][(3, 5.0)]
+    np.testing.assert_allclose(run["full"] ** 2, run["weight"] ** 2 + run["bias"] ** 2)
+
+
+def test_without_decay_the_decayed_measure_equals_the_plain_one(result):
+    for (_, lm), run in result["runs"].items():
+        if lm == 0:
+            np.testing.assert_array_equal(run["decayed"], run["full"])
+            assert not run["decay"].any()
+
+
+# ------------------------------------------------------- what the page states
+
+
+def test_with_decay_bias_speeds_are_strictly_ordered_at_every_step(result,
+                                                                   deep_runs):
+    for d in nt.DEPTHS:
+        assert nt.strictly_increasing(result["runs"][(d, 5.0)]["bias"]).all(), d
+    for seed in EXTRA_SEEDS:
+        assert nt.strictly_increasing(deep_runs[(seed, 5.0)]["bias"]).all(), seed
+
+
+def test_four_layer_ratio_keeps_its_order_of_magnitude_through_training(vals):
+    assert 50 <= vals["ratio_start_4"] <= 200
+    assert 50 <= vals["ratio_end_4"] <= 200
+
+
+def test_deep_networks_end_within_a_factor_1_5_of_nielsens_epoch_499(vals):
+    assert vals["deep_499_factor"] < 1.5
+
+
+def test_two_layer_speeds_end_several_times_below_nielsens(vals):
+    assert vals["two_499_below"] > 3
+
+
+def test_two_layers_without_decay_bottom_out_early_and_rebound(vals):
+    assert 30 <= vals["bottom_2_l0"] <= 70 and vals["rebound_2_l0"] > 2
+    assert vals["accuracy_end_2_l0"] > 0.3
+
+
+def test_two_layers_with_decay_bottom_out_late_and_barely_rebound(vals):
+    assert vals["bottom_2_l5"] > 100 and vals["rebound_2_l5"] < 1.5
+
+
+def test_two_layer_bias_order_with_decay_fails_late_on_seed_1():
+    x, labels = data.load_digits()
+    run = nt.train_full_batch([64, 30, 30, 10], *nt.nielsen_setup(x, labels), 5.0,
+                              seed=1)
+    holds = nt.first_slower(run["bias"])
+    assert holds[: nt.STEPS // 2].all() and not holds[-1]
+
+
+def test_without_decay_four_layers_keep_the_strict_bias_order_only_early_on_3_of_4(
+        deep_runs):
+    last = [nt.last_step(nt.strictly_increasing(deep_runs[(s, 0.0)]["bias"]))
+            for s in (0, *EXTRA_SEEDS)]
+    assert sum(step < 100 for step in last) == 3, last
+
+
+def test_without_decay_first_slower_than_last_depends_on_the_seed(deep_runs):
+    counts = [nt.first_slower(deep_runs[(s, 0.0)]["bias"]).sum()
+              for s in (0, *EXTRA_SEEDS)]
+    assert min(counts) < nt.STEPS / 2 and max(counts) == nt.STEPS, counts
+
+
+def test_without_decay_four_layer_ratio_collapses_to_about_one(vals, deep_runs):
+    assert 0.4 <= vals["ratio_end_4_l0"] <= 2.5
+    for seed in EXTRA_SEEDS:
+        s = deep_runs[(seed, 0.0)]["bias"]
+        assert s[0, -1] / s[0, 0] > 50 and 0.4 <= s[-1, -1] / s[-1, 0] <= 2.5
+
+
+def test_full_measure_is_strictly_ordered_only_in_the_first_steps(result, deep_runs,
+                                                                   vals):
+    assert 0 < vals["full_strict_last"] < 60
+    for run in all_runs(result, deep_runs):
+        assert 0 < nt.last_step(nt.strictly_increasing(run["full"])) < 60
+
+
+def test_full_measure_keeps_first_below_last_with_decay_for_3_and_4_layers(
+        result, deep_runs):
+    assert nt.first_slower(result["runs"][(3, 5.0)]["full"]).all()
+    for seed in (0, *EXTRA_SEEDS):
+        assert nt.first_slower(deep_runs[(seed, 5.0)]["full"]).all()
+
+
+def test_full_measure_with_decay_term_counts_swing_from_run_to_run(result,
+                                                                   deep_runs):
+    runs = [r for (_, lm), r in result["runs"].items() if lm > 0]
+    runs += [deep_runs[(s, 5.0)] for s in EXTRA_SEEDS]
+    counts = [nt.first_slower(r["decayed"]).sum() for r in runs]
+    assert min(counts) < 60 and max(counts) == nt.STEPS, counts
+
+
+def test_full_measure_loses_first_below_last_for_2_layers_and_without_decay(
+        result, deep_runs):
+    for d, lm in ((2, 5.0), (2, 0.0), (3, 0.0), (4, 0.0)):
+        assert nt.first_slower(result["runs"][(d, lm)]["full"]).sum() < 100, (d, lm)
+
+
+# ------------------------------------------------------------- the reasons
+
+
+def test_per_example_errors_are_strictly_ordered_at_every_step(result, deep_runs,
+                                                                vals):
+    assert vals["examples_ordered"] == vals["total_steps"]
+    for run in all_runs(result, deep_runs):
+        assert nt.strictly_increasing(run["examples"]).all()
+
+
+def test_bias_gradient_shrinks_to_a_small_residue_of_the_examples_errors(vals):
+    assert vals["bias_cancel_start_4"] > 0.3
+    assert vals["bias_cancel_end_4"] < 0.05
+
+
+def test_deeper_networks_end_at_the_cost_of_predicting_label_frequencies(vals):
+    assert vals["cost_start_max"] > 2 * vals["prior_cost"]
+    assert vals["cost_end_max_gap"] < 1e-3
+    assert vals["accuracy_end_max"] < 0.15
+
+
+def test_prior_cost_is_the_cost_of_the_label_frequencies():
+    x, labels = data.load_digits()
+    _, y = nt.nielsen_setup(x, labels)
+    p = y.mean(axis=1, keepdims=True)
+    constant = np.repeat(p, y.shape[1], axis=1)
+    assert nt.prior_cost(labels) == pytest.approx(backprop.cost_value(constant, y))
+
+
+def test_cancellation_is_even_across_layers_with_decay_uneven_without(vals,
+                                                                      deep_runs):
+    assert vals["cancel_spread_l5"] < 5 and vals["cancel_spread_l0"] > 20
+    for seed in EXTRA_SEEDS:
+        for lm, ok in ((5.0, lambda s: s < 5), (0.0, lambda s: s > 20)):
+            run = deep_runs[(seed, lm)]
+            c = run["bias"][-1] / run["examples"][-1]
+            assert ok(c.max() / c.min()), (seed, lm)
+
+
+def test_without_decay_the_last_hidden_layer_cancels_most(deep_runs):
+    for seed in (0, *EXTRA_SEEDS):
+        run = deep_runs[(seed, 0.0)]
+        c = run["bias"][-1] / run["examples"][-1]
+        assert c.argmin() == len(c) - 1 and c.argmax() == 0, seed
+
+
+def test_weight_part_outgrows_the_bias_part_during_training(vals):
+    assert vals["weight_over_bias_start"] < 4
+    assert vals["weight_over_bias_start_spread"] < 1.5  # similar in every layer
+    assert vals["weight_over_bias_end"] > 2 * vals["weight_over_bias_start"]
+
+
+def test_at_init_weight_part_is_input_size_times_bias_part(vals):
+    # BP4: ∂C/∂w^l_jk = mean_x a^{l-1}_k δ^l_j; ||a^{l-1}|| is the multiplier.
+    assert vals["weight_bias_vs_input"] < 0.2
+
+
+def test_decay_term_outweighs_the_weight_gradient_after_a_few_dozen_steps(result,
+                                                                          vals):
+    first = vals["decay_first_wins"]
+    assert 0 < first < 60
+    for (_, lm), run in result["runs"].items():
+        if lm > 0:
+            assert np.all(run["decay"][first:] > run["weight"][first:])
+
+
+def test_decay_term_is_nearly_equal_in_every_hidden_layer(result, vals):
+    assert vals["decay_spread_end"] < 1.1
+    n, lm = nt.N_TRAIN, 5.0
+    for (_, lmbda), run in result["runs"].items():  # (λ/n)·√30 at the start
+        if lmbda > 0:
+            np.testing.assert_allclose(run["decay"][0], lm / n * np.sqrt(30),
+                                       rtol=0.15)
+
+
+# -------------------------------------------------------------- tables, MNIST
+
+
+def test_counts_table_has_a_row_per_depth_and_lambda(vals):
+    lines = vals["counts_table"].splitlines()
+    assert len(lines) == 2 + len(nt.DEPTHS) * len(nt.LAMBDAS)
+    assert "| 5 | 4 | 500 / 500 |" in vals["counts_table"]
+
+
+def write_mnist(folder: Path, n: int = 1050) -> None:
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, size=(n, 28, 28), dtype=np.uint8)
+    labels = (np.arange(n) % 10).astype(np.uint8)
+    image_name, label_name = data.FILES["train"]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / image_name).write_bytes(
+        gzip.compress(struct.pack(">4I", 2051, n, 28, 28) + images.tobytes()))
+    (folder / label_name).write_bytes(
+        gzip.compress(struct.pack(">2I", 2049, n) + labels.tobytes()))
+
+
+def test_mnist_option_prints_both_tables_for_784_inputs(tmp_path, monkeypatch,
+                                                        capsys):
+    monkeypatch.setattr(nt, "STEPS", 3)
+    write_mnist(tmp_path)
+    assert nt.cli(["--mnist", str(tmp_path), "--out", str(tmp_path / "figs")])
+    out = capsys.readouterr().out
+    x, labels = data.load_mnist(tmp_path)
+    assert nt.speeds_table(nt.run_all(x, labels, depths=(2,), lambdas=(5.0,))
+                           ).splitlines()[2] in out  # the 784-input run's row
+    assert "| 5 | 4 |" in out and "| 0 | 2 |" in out and "ours (MNIST)" in out
+    assert "\\(" not in out  # no TeX left for the terminal
+    assert not (tmp_path / "figs").exists()
+
+
+def test_without_mnist_option_the_cli_leaves_drawing_to_plotstyle():
+    assert nt.cli(["--out", "somewhere"]) is False
