@@ -1,17 +1,17 @@
 """Shared fixtures: one clean build of the real site per test session."""
 
 import os
-
-# One BLAS thread per process, set before anything imports numpy: the tests run
-# snippets on 2 shared cores, where threads fighting over them cost 10-30x.
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+# One BLAS thread per process, set before anything imports numpy: the tests run
+# snippets on 2 shared cores, where threads fighting over them cost 10-30x.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 # What a build reads; everything else (caches, .venv, site/) stays behind.
