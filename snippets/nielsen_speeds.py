@@ -12,7 +12,6 @@ values Nielsen published for MNIST.
 784-input networks on real MNIST, read from the IDX files in PATH.
 """
 
-import argparse
 import sys
 
 import numpy as np
@@ -170,34 +169,10 @@ def mnist_report(path: str, n_seeds: int = N_SEEDS) -> str:
     """Both tables for Nielsen's own 784-input networks, from MNIST IDX files."""
     x, labels = data.load_mnist(path)
     runs = all_depths(x, labels, n_seeds)
-    return _terminal(f"Speed of learning at initialization, {n_seeds} seeds:\n\n"
+    return (f"Speed of learning at initialization, {n_seeds} seeds:\n\n"
             f"{speeds_table(runs, 'MNIST')}\n\n"
             f"Last/first hidden-layer ratio:\n\n{ratio_table(runs)}")
 
 
-TERMINAL = {r"\(\lVert\partial C/\partial b^l\rVert\)": "‖∂C/∂b^l‖",
-            r"\(\lVert\delta^l\rVert\)": "‖δ^l‖",
-            r"\((\lambda/n)\,w\)": "(λ/n)·w", r"\(l\)": "l"}
-
-
-def _terminal(text: str) -> str:
-    """The Markdown tables with their TeX spelled out for a terminal."""
-    for tex, plain in TERMINAL.items():
-        text = text.replace(tex, plain)
-    return text
-
-
-def cli(argv: list[str] | None = None) -> bool:
-    """Handle ``--mnist PATH``: print the tables and return True; else False."""
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--mnist", metavar="PATH",
-                        help="folder with MNIST's IDX .gz files: print the tables")
-    args, _ = parser.parse_known_args(argv)
-    if args.mnist:
-        print(mnist_report(args.mnist))
-    return bool(args.mnist)
-
-
 if __name__ == "__main__":
-    if not cli():
-        plotstyle.main(sys.modules[__name__])
+    plotstyle.main(sys.modules[__name__])

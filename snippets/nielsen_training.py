@@ -16,7 +16,6 @@ which the hidden layers are strictly ordered (slowest first).
 table and the ordering counts on real MNIST (784 inputs) instead of drawing.
 """
 
-import argparse
 import sys
 
 import numpy as np
@@ -367,35 +366,11 @@ def mnist_report(path: str) -> str:
     """Both tables for Nielsen's own 784-input networks, from MNIST IDX files."""
     x, labels = data.load_mnist(path)
     runs = run_all(x, labels)
-    return _terminal(
+    return (
         f"Speed of learning, λ = 5 (seed {SEED}):\n\n"
         f"{speeds_table(runs, source='MNIST')}\n\n"
         f"Steps (of {STEPS}) in which each ordering holds:\n\n{counts_table(runs)}")
 
 
-TERMINAL = {r"\(\lVert\partial C/\partial b^l\rVert\)": "‖∂C/∂b^l‖",
-            r"\(\lVert\delta^l\rVert\)": "‖δ^l‖",
-            r"\((\lambda/n)\,w\)": "(λ/n)·w", r"\(l\)": "l"}
-
-
-def _terminal(text: str) -> str:
-    """The Markdown tables with their TeX spelled out for a terminal."""
-    for tex, plain in TERMINAL.items():
-        text = text.replace(tex, plain)
-    return text
-
-
-def cli(argv: list[str] | None = None) -> bool:
-    """Handle ``--mnist PATH``: print the tables and return True; else False."""
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--mnist", metavar="PATH",
-                        help="folder with MNIST's IDX .gz files: print the tables")
-    args, _ = parser.parse_known_args(argv)
-    if args.mnist:
-        print(mnist_report(args.mnist))
-    return bool(args.mnist)
-
-
 if __name__ == "__main__":
-    if not cli():
-        plotstyle.main(sys.modules[__name__])
+    plotstyle.main(sys.modules[__name__])

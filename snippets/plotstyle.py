@@ -9,6 +9,8 @@ A figure snippet defines, at top level:
 - optionally ``values(data) -> {name: number or str}``: numbers the pages quote;
 - optionally ``files(data) -> {file name: str}``: data files the site publishes
   under ``data/`` (for example the JSON an interactive page loads);
+- optionally ``mnist_report(path) -> str``: the same experiment on real MNIST
+  (IDX files in ``path``), run by ``python <snippet>.py --mnist PATH``;
 
 and ends with ``if __name__ == "__main__": plotstyle.main(sys.modules[__name__])``.
 ``python <snippet>.py --out DIR`` then writes ``<figure_id>.svg`` (light),
@@ -135,12 +137,33 @@ def render(module: ModuleType, out: Path) -> dict:
     return manifest
 
 
+# TeX that Markdown tables carry for MathJax, spelled out for a terminal.
+_PLAIN = {r"\(": "", r"\)": "", r"\lVert": "‖", r"\rVert": "‖", r"\partial": "∂",
+          r"\delta": "δ", r"\lambda": "λ", r"\sigma": "σ", r"\eta": "η",
+          r"\,": " ", r"\cdot": "·"}
+
+
+def plain_text(markdown: str) -> str:
+    """A Markdown table or sentence with its inline TeX made readable as text."""
+    for tex, text in _PLAIN.items():
+        markdown = markdown.replace(tex, text)
+    return markdown
+
+
 def main(module: ModuleType, argv: list[str] | None = None) -> None:
-    """Command line of every figure snippet: ``python <snippet>.py [--out DIR]``."""
+    """Command line of every figure snippet: ``python <snippet>.py [--out DIR]``
+    (and ``--mnist PATH`` where the snippet has an ``mnist_report``)."""
     parser = argparse.ArgumentParser(description=module.__doc__)
     parser.add_argument("--out", type=Path, default=Path("figures"),
                         help="folder for the SVGs and the manifest (default: figures)")
+    if hasattr(module, "mnist_report"):
+        parser.add_argument("--mnist", metavar="PATH",
+                            help="folder with MNIST's IDX .gz files: print the "
+                            "tables for Nielsen's 784-input networks, draw nothing")
     args, _ = parser.parse_known_args(argv)
+    if getattr(args, "mnist", None):
+        print(plain_text(module.mnist_report(args.mnist)))
+        return
     manifest = render(module, args.out)
     for fig_id in manifest["figures"]:
         print(f"wrote {args.out / fig_id}.svg and {fig_id}-dark.svg")

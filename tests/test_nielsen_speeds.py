@@ -4,9 +4,7 @@ tiny IDX files written here)."""
 
 from __future__ import annotations
 
-import gzip
 import os
-import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +14,8 @@ import pytest
 
 import data
 import nielsen_speeds as ns
+import plotstyle
+from idxfiles import write_mnist
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -87,27 +87,14 @@ def test_tables_hold_one_row_per_hidden_layer_and_per_depth(vals):
 # --------------------------------------------------------------- MNIST path
 
 
-def write_mnist(folder: Path, n: int = 1100, seed: int = 0) -> None:
-    """Tiny train-split IDX files: n random 28x28 images and labels 0-9."""
-    rng = np.random.default_rng(seed)
-    images = rng.integers(0, 256, size=(n, 28, 28), dtype=np.uint8)
-    labels = (np.arange(n) % 10).astype(np.uint8)
-    image_name, label_name = data.FILES["train"]
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / image_name).write_bytes(
-        gzip.compress(struct.pack(">4I", 2051, n, 28, 28) + images.tobytes()))
-    (folder / label_name).write_bytes(
-        gzip.compress(struct.pack(">2I", 2049, n) + labels.tobytes()))
-
-
 def test_mnist_report_measures_784_input_networks(tmp_path):
     write_mnist(tmp_path)
     report = ns.mnist_report(str(tmp_path), n_seeds=3)
     x, labels = data.load_mnist(tmp_path)
     runs = ns.all_depths(x, labels, n_seeds=3)
-    assert ns._terminal(ns.speeds_table(runs, "MNIST")) in report
-    assert ns._terminal(ns.ratio_table(runs)) in report
-    assert "\\(" not in report  # no TeX left for the terminal
+    assert ns.speeds_table(runs, "MNIST") in report
+    assert ns.ratio_table(runs) in report
+    assert "\\(" not in plotstyle.plain_text(report)  # no TeX left for a terminal
     digits = ns.all_depths(*data.load_digits(), n_seeds=3)
     assert ns.speeds_table(digits, "MNIST") != ns.speeds_table(runs, "MNIST")
 

@@ -5,16 +5,14 @@ four-hidden-layer runs are repeated on seeds 1-3."""
 
 from __future__ import annotations
 
-import gzip
-import struct
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 import backprop
 import data
 import nielsen_training as nt
+import plotstyle
+from idxfiles import write_mnist
 
 EXTRA_SEEDS = (1, 2, 3)
 
@@ -253,23 +251,11 @@ def test_counts_table_has_a_row_per_depth_and_lambda(vals):
     assert "| 5 | 4 | 500 / 500 |" in vals["counts_table"]
 
 
-def write_mnist(folder: Path, n: int = 1050) -> None:
-    rng = np.random.default_rng(0)
-    images = rng.integers(0, 256, size=(n, 28, 28), dtype=np.uint8)
-    labels = (np.arange(n) % 10).astype(np.uint8)
-    image_name, label_name = data.FILES["train"]
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / image_name).write_bytes(
-        gzip.compress(struct.pack(">4I", 2051, n, 28, 28) + images.tobytes()))
-    (folder / label_name).write_bytes(
-        gzip.compress(struct.pack(">2I", 2049, n) + labels.tobytes()))
-
-
 def test_mnist_option_prints_both_tables_for_784_inputs(tmp_path, monkeypatch,
                                                         capsys):
     monkeypatch.setattr(nt, "STEPS", 3)
-    write_mnist(tmp_path)
-    assert nt.cli(["--mnist", str(tmp_path), "--out", str(tmp_path / "figs")])
+    write_mnist(tmp_path, n=1050)
+    plotstyle.main(nt, ["--mnist", str(tmp_path), "--out", str(tmp_path / "figs")])
     out = capsys.readouterr().out
     x, labels = data.load_mnist(tmp_path)
     assert nt.speeds_table(nt.run_all(x, labels, depths=(2,), lambdas=(5.0,))
@@ -277,7 +263,3 @@ def test_mnist_option_prints_both_tables_for_784_inputs(tmp_path, monkeypatch,
     assert "| 5 | 4 |" in out and "| 0 | 2 |" in out and "ours (MNIST)" in out
     assert "\\(" not in out  # no TeX left for the terminal
     assert not (tmp_path / "figs").exists()
-
-
-def test_without_mnist_option_the_cli_leaves_drawing_to_plotstyle():
-    assert nt.cli(["--out", "somewhere"]) is False
