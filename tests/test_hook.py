@@ -193,3 +193,26 @@ def test_data_files_of_a_snippet_are_published(site):
     (site / "snippets" / "fig_b.py").write_text(text)
     build(site)
     assert (site / "site" / "data" / "fig_b.data.json").read_text() == "[1, 2]"
+
+
+def test_a_downloaded_snippet_runs_on_its_own(tmp_path):
+    # What a reader does: the snippet and the modules listed under its figure,
+    # in one folder, run with `python <snippet>.py`.
+    local, _ = hook.dependencies(ROOT / "snippets" / "gradient_check.py")
+    for path in local:
+        shutil.copy(path, tmp_path)
+    assert {p.name for p in local} == {"gradient_check.py", "backprop.py",
+                                       "plotstyle.py"}
+    proc = subprocess.run([sys.executable, "gradient_check.py"], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "figures" / "gradient_check.svg").is_file()
+    assert "max_rel_error = " in proc.stdout
+
+
+def test_a_snippet_runs_as_a_module_from_the_repository(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "snippets.gradient_check", "--out", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "gradient_check-dark.svg").is_file()
