@@ -35,10 +35,18 @@ import numpy as np  # noqa: E402
 
 THEMES = ("light", "dark")
 
-# Okabe & Ito's colour-blind-safe palette; each colour reads on white and on the
-# dark theme's slate background.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
-           "#F0E442"]
+# Okabe & Ito's colour-blind-safe palette (blue, orange, green, purple, sky blue,
+# vermillion, yellow), each hue nudged per theme to keep a 3:1 contrast against the
+# page (WCAG's rule for graphics): darker on white, a lighter blue on slate.
+PALETTES = {
+    "light": ["#0072B2", "#C28400", "#009E73", "#CC79A7", "#3193D2", "#D55E00",
+              "#9E9100"],
+    "dark": ["#5DA8F0", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#E07A2E",
+             "#F0E442"],
+}
+# The current theme's colours: draw() runs once per theme and may index PALETTE;
+# render() fills it for the theme being drawn.
+PALETTE = list(PALETTES["light"])
 _INK = {"light": "#222222", "dark": "#e2e4e9"}
 _GRID = {"light": "#d0d0d0", "dark": "#4a4f5c"}
 
@@ -73,7 +81,7 @@ def rc(theme: str) -> dict:
         "grid.linewidth": 0.6,
         "axes.spines.top": False,
         "axes.spines.right": False,
-        "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+        "axes.prop_cycle": matplotlib.cycler(color=PALETTES[theme]),
         "legend.frameon": False,
         "svg.hashsalt": "vanishing-gradient",  # stable element ids
         "path.simplify": False,
@@ -112,6 +120,7 @@ def render(module: ModuleType, out: Path) -> dict:
     data = module.measure()
     out.mkdir(parents=True, exist_ok=True)
     for theme in THEMES:
+        PALETTE[:] = PALETTES[theme]
         with plt.rc_context(rc(theme)):
             drawn = module.draw(data, theme) if specs else {}
             if set(drawn) != set(specs):
@@ -122,6 +131,7 @@ def render(module: ModuleType, out: Path) -> dict:
             for fig_id, fig in drawn.items():
                 suffix = "" if theme == "light" else "-dark"
                 save_svg(fig, out / f"{fig_id}{suffix}.svg")
+    PALETTE[:] = PALETTES["light"]
     values = getattr(module, "values", lambda d: {})(data)
     extra = getattr(module, "files", lambda d: {})(data)
     for file_name, text in extra.items():

@@ -216,3 +216,22 @@ def test_a_snippet_runs_as_a_module_from_the_repository(tmp_path):
         cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "gradient_check-dark.svg").is_file()
+
+
+def test_palettes_keep_three_to_one_contrast_against_each_theme():
+    import plotstyle
+
+    def luminance(hex_colour):
+        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+               for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    def contrast(a, b):
+        hi, lo = sorted([luminance(a), luminance(b)], reverse=True)
+        return (hi + 0.05) / (lo + 0.05)
+
+    backgrounds = {"light": "#ffffff", "dark": "#1e2029"}  # material's slate
+    for theme, colours in plotstyle.PALETTES.items():
+        for colour in colours:
+            assert contrast(colour, backgrounds[theme]) >= 3.0, (theme, colour)
