@@ -7,6 +7,7 @@ saved under test-results/ for whoever reads the log.
 
 import functools
 import http.server
+import json
 import os
 import shutil
 import threading
@@ -205,3 +206,48 @@ def test_no_serious_accessibility_violations(built_site, visit, scheme):
                 found.append(f"{path}: {violation['id']} ({violation['impact']}) "
                              f"{targets}")
     assert not found, "\n".join(found)
+
+
+EXPLORER = "explorer/"
+BARS = """() => [...document.querySelectorAll('#explorer-app rect.explorer-bar')]
+    .map(r => [r.dataset.measure, +r.dataset.layer, JSON.parse(r.dataset.value)])"""
+
+
+def _explorer(visit, query: str = ""):
+    v = visit(EXPLORER + query)
+    v.page.wait_for_selector("#explorer-app[data-ready='true']")
+    return v.page
+
+
+def _expected(built_site, layers, act, init, scale, index):
+    data = json.loads((built_site / "data" / "explorer.json").read_text())
+    key = next(k for k in data["settings"]
+               if k.split("/") == [str(layers), act, init, scale])
+    setting = data["settings"][key]
+    return sorted(
+        [m, l + 2, setting[m][index][l]]
+        for m in ("gradient", "speed") for l in range(layers))
+
+
+def test_explorer_bars_show_the_data_and_follow_the_controls(built_site, visit):
+    page = _explorer(visit, "?layers=6&act=sigmoid&init=nielsen&scale=1&step=0")
+    bars = sorted(page.evaluate(BARS))
+    assert bars == _expected(built_site, 6, "sigmoid", "nielsen", "1", 0)
+    page.select_option("#explorer-activation", "relu")
+    page.select_option("#explorer-init", "he")
+    after = sorted(page.evaluate(BARS))
+    assert after != bars
+    assert after == _expected(built_site, 6, "relu", "he", "1", 0)
+    page.focus("#explorer-step")
+    page.keyboard.press("ArrowRight")  # keyboard-operable: the next checkpoint
+    assert sorted(page.evaluate(BARS)) == _expected(built_site, 6, "relu", "he",
+                                                    "1", 1)
+    assert "act=relu" in page.url and "init=he" in page.url  # shareable state
+
+
+def test_explorer_restores_its_state_from_the_url(visit):
+    page = _explorer(visit, "?layers=3&act=tanh&init=xavier&scale=2&step=10")
+    assert page.input_value("#explorer-layers") == "3"
+    assert page.input_value("#explorer-activation") == "tanh"
+    assert page.input_value("#explorer-init") == "xavier"
+    assert len(page.evaluate(BARS)) == 2 * 3
