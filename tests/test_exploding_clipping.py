@@ -1,0 +1,122 @@
+"""Claims of docs/exploding.md about gradient clipping on Nielsen's chain
+(snippets/exploding_clipping.py)."""
+
+import numpy as np
+import pytest
+
+import backprop
+import exploding_clipping as ecl
+from why_exploding import X, exploding_chain
+
+
+@pytest.fixture(scope="module")
+def runs():
+    return {r["threshold"]: r for r in ecl.measure()["runs"]}
+
+
+def test_clip_by_norm_rescales_only_large_gradients():
+    nw, nb = [np.array([[3.0]])], [np.array([[4.0]])]  # norm 5
+    cw, cb = ecl.clip_by_norm(nw, nb, 1.0)
+    assert cw[0][0, 0] == pytest.approx(0.6) and cb[0][0, 0] == pytest.approx(0.8)
+    same_w, same_b = ecl.clip_by_norm(nw, nb, 10.0)
+    assert same_w[0][0, 0] == 3.0 and same_b[0][0, 0] == 4.0
+    zero_w, _ = ecl.clip_by_norm([np.zeros((1, 1))], [np.zeros((1, 1))], 1.0)
+    assert zero_w[0][0, 0] == 0.0
+
+
+def test_norm_is_logged_before_the_clip(runs):
+    """Every run starts from the same chain, so the logged first norm is the
+    unclipped one, whatever the threshold."""
+    start = runs[np.inf]["fed_norm"][0]
+    for r in runs.values():
+        assert r["raw_norm"][0] == pytest.approx(start, rel=1e-12)
+
+
+def test_clipping_keeps_the_norm_fed_to_the_update_at_most_the_threshold(runs):
+    for t, r in runs.items():
+        if np.isfinite(t):
+            assert np.all(r["fed_norm"] <= t * (1 + 1e-9))
+            assert r["raw_norm"][0] > t  # the clip was needed
+
+
+def test_unclipped_run_feeds_a_norm_above_every_threshold(runs):
+    finite = [t for t in runs if np.isfinite(t)]
+    assert runs[np.inf]["fed_norm"].max() > max(finite)
+    np.testing.assert_array_equal(runs[np.inf]["fed_norm"], runs[np.inf]["raw_norm"])
+
+
+def test_threshold_one_saturates_the_chain_like_no_clipping(runs):
+    for t in (np.inf, 1.0):
+        assert np.all(runs[t]["grad_b"][1:, :-1] == 0.0)
+    s_none, s_one = ecl.summary(runs[np.inf]), ecl.summary(runs[1.0])
+    assert abs(s_none["first_good"] - s_one["first_good"]) < 10
+    assert s_one["first_good"] > 1000
+
+
+def test_small_thresholds_keep_the_first_neuron_learning(runs):
+    for t in (1e-1, 1e-2, 1e-3, 1e-4, 1e-5):
+        assert np.all(runs[t]["grad_b"][:, 0] != 0.0)
+
+
+def test_middle_thresholds_bounce_and_never_reach_the_target(runs):
+    for t in (1e-2, 1e-3):
+        s = ecl.summary(runs[t])
+        assert s["first_good"] == -1
+        assert s["tail_hi"] > 1.5 * s["tail_lo"]
+
+
+def test_smallest_threshold_reaches_the_target_fast_and_stays(runs):
+    s = ecl.summary(runs[1e-5])
+    assert 0 <= s["first_good"] < 50
+    assert np.all(runs[1e-5]["excess"][s["first_good"]:] < ecl.GOOD)
+
+
+def test_clipping_does_not_shrink_the_gradient_itself(runs):
+    """With small thresholds the norm before the clip stays above 10 to the end."""
+    for t in (1e-2, 1e-3, 1e-4, 1e-5):
+        assert runs[t]["raw_norm"][-1] > 10
+        assert ecl.summary(runs[t])["clipped_steps"] == ecl.STEPS
+
+
+def test_unclipped_run_ends_lower_than_the_clipped_one(runs):
+    """Fixed-length clipped steps keep hopping around the minimum."""
+    assert runs[np.inf]["excess"][-1] < ecl.summary(runs[1e-5])["tail_lo"]
+
+
+def test_largest_step_is_eta_times_threshold(runs):
+    for t, r in runs.items():
+        if np.isfinite(t):
+            assert ecl.summary(r)["largest_step"] <= ecl.ETA * t * (1 + 1e-6)
+
+
+def test_threshold_one_tenth_dips_below_the_target_once_then_bounces(runs):
+    s = ecl.summary(runs[1e-1])
+    assert s["first_good"] >= 0
+    assert s["tail_hi"] > 1
+
+
+def test_threshold_1e_4_keeps_hopping_across_the_target_level(runs):
+    s = ecl.summary(runs[1e-4])
+    assert 0 <= s["first_good"] < 10
+    assert s["tail_lo"] < ecl.GOOD < s["tail_hi"]
+
+
+def test_threshold_one_barely_moves_z1_but_saturates_neuron_3(runs):
+    z = runs[1.0]["z"][1]
+    assert abs(z[0]) < 0.5
+    assert z[2] < -40
+
+
+def test_middle_thresholds_alternate_between_two_levels(runs):
+    for t in (1e-2, 1e-3):
+        tail = runs[t]["excess"][-ecl.TAIL:]
+        np.testing.assert_allclose(tail[2:], tail[:-2], rtol=1e-6)
+        assert abs(np.log(tail[1] / tail[0])) > np.log(1.5)
+
+
+def test_chain_amplifies_a_small_change_of_z1_by_25_cubed():
+    """In the responsive range z_4 ≈ 25³ z_1, the basis of the threshold estimate."""
+    weights, biases = exploding_chain()
+    biases[0] = biases[0] + 1e-7  # z_1 = 1e-7
+    zs, _ = backprop.forward(weights, biases, np.array([[X]]))
+    assert zs[-1][0, 0] / zs[0][0, 0] == pytest.approx(25.0**3, rel=1e-3)
