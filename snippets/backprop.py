@@ -143,11 +143,17 @@ def cost_value(
     if cost == "quadratic":
         return float(0.5 * np.sum((a - y) ** 2) / a.shape[1])
     if cost == "cross_entropy":
-        # y ln a + (1 - y) ln(1 - a); 0 ln 0 counts as 0, as in Nielsen's nan_to_num.
-        with np.errstate(divide="ignore", invalid="ignore"):
-            terms = np.nan_to_num(-y * np.log(a) - (1 - y) * np.log(1 - a))
+        # −[y ln a + (1 − y) ln(1 − a)]; a saturated output that is wrong costs +inf
+        # (Nielsen's nan_to_num would report 1.8e308 instead).
+        terms = -(_xlogy(y, a) + _xlogy(1 - y, 1 - a))
         return float(np.sum(terms) / a.shape[1])
     raise ValueError(f"unknown cost {cost!r}; choose one of {COSTS}")
+
+
+def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """x·ln y elementwise, with 0·ln 0 = 0 (the limit)."""
+    with np.errstate(divide="ignore"):
+        return np.where(x == 0, 0.0, x * np.log(np.where(x == 0, 1.0, y)))
 
 
 def backward(

@@ -869,3 +869,14 @@ def test_the_good_input_behind_every_bad_input_case_is_accepted():
                    rng=np.random.default_rng(0))
     backprop.init_params([3, 4, 2], np.random.default_rng(0))
     backprop.init_params(np.array([3, 4, 2]), np.random.default_rng(0))
+
+
+def test_cross_entropy_of_a_saturated_output():
+    # A right answer given with certainty costs 0; a wrong one costs +inf,
+    # never a huge finite number or NaN.
+    a_right, y = np.array([[1.0], [0.0]]), np.array([[1.0], [0.0]])
+    assert backprop.cost_value(a_right, y) == 0.0
+    assert backprop.cost_value(1.0 - a_right, y) == np.inf
+    a = np.array([[0.3]])
+    expected = -(0.5 * np.log(0.3) + 0.5 * np.log(0.7))
+    assert backprop.cost_value(a, np.array([[0.5]])) == pytest.approx(expected)
