@@ -1,0 +1,190 @@
+"""Claims of the "Remedies, measured" page about training the nine networks.
+
+``measure()`` trains every network on each of the snippet's seeds once (module
+fixture); claims are medians over those seeds unless they say "every seed".
+"""
+
+import numpy as np
+import pytest
+
+import backprop
+import remedies_init as ri
+import remedies_training as rt
+
+LEARNERS = ["tanh_xavier", "relu_he", "batchnorm", "clipped"]  # reach the target
+
+
+@pytest.fixture(scope="module")
+def d():
+    return rt.measure()
+
+
+@pytest.fixture(scope="module")
+def s(d):
+    return rt.summary(d)
+
+
+@pytest.fixture(scope="module")
+def vals(d):
+    return rt.values(d)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return ri.load()
+
+
+def test_every_network_trains_on_at_least_three_seeds(d):
+    assert set(d["runs"]) == set(ri.REMEDIES)
+    assert len(rt.SEEDS) >= 3
+    for runs in d["runs"].values():
+        assert len(runs) == len(rt.SEEDS)
+        assert all(r["accuracy"].shape == (rt.EPOCHS + 1,) for r in runs)
+
+
+def test_plain_sigmoid_networks_stay_at_chance_on_every_seed(d):
+    for name in ("baseline", "sigmoid_xavier"):
+        for r in d["runs"][name]:
+            assert np.nanmax(r["accuracy"]) < 0.2, name
+
+
+def test_init_and_architecture_remedies_reach_the_target_on_every_seed(d, s):
+    for name in LEARNERS:
+        assert all(np.isfinite(rt.epochs_to_target(r)) for r in d["runs"][name])
+        assert s[name]["final"] > rt.TARGET
+
+
+def test_batch_norm_reaches_the_target_first(s):
+    others = [v["epochs"] for name, v in s.items() if name != "batchnorm"]
+    assert s["batchnorm"]["epochs"] < min(others)
+
+
+def test_tanh_and_residual_learn_but_miss_the_target(s):
+    for name in ("tanh", "residual"):
+        assert np.isinf(s[name]["epochs"]), name
+        assert s[name]["final"] > 0.5, name  # five times chance
+
+
+def test_large_weights_diverge_on_every_seed_within_two_epochs(d, s):
+    assert s["large"]["diverged"] == len(rt.SEEDS)
+    assert s["large"]["diverged_step"] <= 2 * d["steps_per_epoch"]
+    for r in d["runs"]["large"]:
+        assert np.isnan(r["accuracy"][-1])
+        assert np.nanmax(r["accuracy"]) < 0.2
+
+
+def test_clipping_stops_the_divergence(d, s):
+    assert s["clipped"]["diverged"] == 0
+    for r in d["runs"]["clipped"]:
+        assert r["diverged"] is None and np.all(np.isfinite(r["speeds"]))
+
+
+def test_clipped_steps_never_exceed_tau_and_the_clip_acts_first_then_rarely(d, vals):
+    tau = ri.CLIP
+    for r in d["runs"]["clipped"]:
+        assert r["applied"].max() <= tau * (1 + 1e-12)
+        assert r["applied"][0] == pytest.approx(tau)  # the very first step is clipped
+    assert 0 < vals["clip_fraction"] < 0.1
+    assert vals["clip_last_epoch"] < rt.EPOCHS
+
+
+def test_speeds_are_measured_before_the_clip(d):
+    """Same seed, same first mini-batch: the clipped and unclipped networks log
+    identical first-step speeds, far above what a step of length τ carries."""
+    for big, clipped in zip(d["runs"]["large"], d["runs"]["clipped"]):
+        np.testing.assert_array_equal(big["speeds"][0], clipped["speeds"][0])
+        assert np.linalg.norm(clipped["speeds"][0]) > ri.CLIP
+
+
+def test_after_training_the_first_hidden_layer_is_the_faster(s):
+    for name in ("tanh", "tanh_xavier", "relu_he", "residual", "clipped"):
+        assert s[name]["end"] > 1, name
+    assert s["relu_he"]["end"] > 3  # ReLU + He does not keep the ratio near 1
+
+
+def test_the_sigmoid_baseline_still_vanishes_after_training(s):
+    assert s["baseline"]["end"] < 0.01
+    assert s["sigmoid_xavier"]["end"] < 0.01
+
+
+def test_batch_norm_ratio_moves_toward_1(s):
+    assert s["batchnorm"]["init"] < 0.1
+    assert 0.2 < s["batchnorm"]["end"] < 2
+
+
+def test_at_eta_1_the_baseline_still_stays_at_chance_and_relu_diverges(digits):
+    r = rt.run(ri.REMEDIES["baseline"], 0, *digits, eta=1.0)
+    assert np.nanmax(r["accuracy"]) < 0.2 and r["diverged"] is None
+    r = rt.run(ri.REMEDIES["relu_he"], 0, *digits, eta=1.0)
+    assert r["diverged"] is not None
+
+
+def test_measured_gradient_is_the_backward_pass_then_the_clip(digits):
+    x, y, _, _ = digits
+    xb, yb = x[:, :100], y[:, :100]
+    remedy = ri.REMEDIES["clipped"]
+    weights, biases = ri.init(remedy, np.random.default_rng(0))
+    raw_w, raw_b, _ = backprop.backward(weights, biases, xb, yb, "relu")
+    log = []
+    got_w, got_b = rt.measured(remedy, log)(weights, biases, xb, yb,
+                                            activation="relu")
+    norm = rt.global_norm(raw_w + raw_b)
+    assert norm > remedy.clip
+    assert rt.global_norm(got_w + got_b) == pytest.approx(remedy.clip)
+    for g, raw in zip(got_w + got_b, raw_w + raw_b):
+        np.testing.assert_allclose(g, raw * remedy.clip / norm, rtol=1e-12)
+    np.testing.assert_array_equal(log[0], backprop.speeds(raw_b))
+    plain_w, _ = rt.measured(ri.REMEDIES["large"], [])(weights, biases, xb, yb,
+                                                       activation="relu")
+    for g, raw in zip(plain_w, raw_w):
+        np.testing.assert_array_equal(g, raw)
+
+
+def test_a_non_finite_network_raises_diverged(digits):
+    x, y, _, _ = digits
+    weights, biases = ri.init(ri.REMEDIES["relu_he"], np.random.default_rng(0))
+    weights[0][0, 0] = np.inf
+    with pytest.raises(rt.Diverged):
+        rt.measured(ri.REMEDIES["relu_he"], [])(weights, biases, x, y,
+                                                activation="relu")
+
+
+def test_per_epoch_takes_medians_and_leaves_unfinished_epochs_nan():
+    speeds = np.arange(25.0).reshape(25, 1)  # 2 full epochs of 10 steps, then 5
+    out = rt.per_epoch(speeds, 10)
+    assert out.shape == (rt.EPOCHS, 1)
+    np.testing.assert_array_equal(out[:2, 0], [4.5, 14.5])
+    assert np.isnan(out[2:]).all()
+
+
+def test_table_has_one_row_per_network(d, vals):
+    lines = vals["table"].splitlines()
+    assert len(lines) == 2 + len(ri.REMEDIES)
+    assert all(line.count("|") == 7 for line in lines)
+    row = {name: lines[2 + i] for i, name in enumerate(ri.REMEDIES)}
+    assert "diverged" in row["large"]
+    assert "not reached" in row["baseline"]
+    assert f"{rt.TARGET:.0%}" in lines[0]
+
+
+def test_tanh_first_hidden_layer_is_slowest_in_the_first_epoch(d, vals):
+    assert vals["first_epoch_tanh"] < 0.3
+    first = np.median([rt.per_epoch(r["speeds"], d["steps_per_epoch"])[0]
+                       for r in d["runs"]["tanh"]], axis=0)
+    assert np.argmin(first) == 0
+
+
+def test_batch_norm_layers_2_to_6_stay_together_below_layer_7(d):
+    med = np.median([rt.per_epoch(r["speeds"], d["steps_per_epoch"])
+                     for r in d["runs"]["batchnorm"]], axis=0)  # (epochs, layers)
+    lower = med[:, :-1]
+    assert np.all(lower.max(axis=1) / lower.min(axis=1) < 3)
+    assert np.all(med[:, -1] > lower.max(axis=1))
+
+
+def test_plain_sigmoid_layers_stay_orders_of_magnitude_apart_every_epoch(d):
+    for name in ("baseline", "sigmoid_xavier"):
+        for r in d["runs"][name]:
+            speeds = rt.per_epoch(r["speeds"], d["steps_per_epoch"])
+            assert np.all(speeds[:, 0] < 0.01 * speeds[:, -1]), name
+            assert np.all(np.argmin(speeds, axis=1) == 0), name
