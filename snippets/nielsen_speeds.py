@@ -85,7 +85,8 @@ def measure() -> dict:
 # ---------------------------------------------------------------- the tables
 
 
-def _ratio(v: float) -> str:
+def ratio_text(v: float) -> str:
+    """A last/first ratio as every table on the site prints it: 4.7, 23, 96."""
     return f"{v:.1f}" if v < 10 else f"{v:.0f}"
 
 
@@ -112,20 +113,44 @@ def ratio_table(runs: dict) -> str:
     for d, run in runs.items():
         ratio = last_over_first(run["bias"])
         full = last_over_first(run["full"])
-        rows.append(f"| {d} | {_ratio(NIELSEN[d][-1] / NIELSEN[d][0])} "
-                    f"| {_ratio(np.median(ratio))} | {_spread(ratio, _ratio)} "
-                    f"| {_ratio(np.median(full))} |")
+        rows.append(f"| {d} | {ratio_text(NIELSEN[d][-1] / NIELSEN[d][0])} "
+                    f"| {ratio_text(np.median(ratio))} | {_spread(ratio, ratio_text)} "
+                    f"| {ratio_text(np.median(full))} |")
     return "\n".join(rows)
+
+
+def versus_nielsen(runs: dict) -> dict:
+    """How his epoch-0 values sit against ours: the largest factor between his value
+    and our median, and the (depth, layer) where his value leaves our band, with how
+    far beyond the band's edge it lies (his / edge − 1, signed: + above, − below)."""
+    factors, outside = [], []
+    for d, run in runs.items():
+        his = np.array(NIELSEN[d])
+        factors += list(np.median(run["bias"], axis=0) / his)
+        lo, hi = np.percentile(run["bias"], PERCENTILES, axis=0)
+        for i in np.flatnonzero((his < lo) | (his > hi)):
+            edge = hi[i] if his[i] > hi[i] else lo[i]
+            outside.append((d, int(i) + 2, float(his[i] / edge - 1)))
+    factors = np.array(factors)
+    return {"max_factor": float(np.max(np.maximum(factors, 1 / factors))),
+            "outside": outside, "n_layers": len(factors)}
 
 
 def values(data_: dict) -> dict:
     runs = data_["runs"]
+    vs = versus_nielsen(runs)
     out = {
         "n_seeds": data_["n_seeds"],
         "last_seed": SEED + data_["n_seeds"] - 1,
         "speeds_table": speeds_table(runs),
         "ratio_table": ratio_table(runs),
+        "max_median_factor": vs["max_factor"],
+        "n_layers": vs["n_layers"],
+        "n_inside": vs["n_layers"] - len(vs["outside"]),
     }
+    if len(vs["outside"]) == 1:  # the page names the one exception
+        (out["outside_depth"], out["outside_layer"],
+         out["outside_excess"]) = vs["outside"][0]
     for d, run in runs.items():
         out[f"ratio_{d}"] = np.median(last_over_first(run["bias"]))
         out[f"ratio_full_{d}"] = np.median(last_over_first(run["full"]))

@@ -8,7 +8,8 @@ His chapter-5 setup on the bundled 8x8 digits: networks [64, 30, ..., 30, 10] wi
 Per hidden layer and step it records Nielsen's speed ||∂C/∂b^l|| (biases only), the
 seed's layer gradient ||δ^l|| (all ∂C/∂w^l_jk and ∂C/∂b^l_j) without and with the
 weight-decay term (λ/n)·w, the weight and decay parts alone, and the per-example
-error size mean_x ||δ^l_x|| (Nielsen's error δ^l = ∂C/∂z^l, before averaging).
+error size mean_x ||δ^l_{•,x}|| (δ^l_{•,x} is Nielsen's error vector, all the
+∂C/∂z^l_j of layer l, for example x, before averaging).
 It counts the steps in which the first hidden layer is slower than the last, and in
 which the hidden layers are strictly ordered (slowest first).
 
@@ -23,11 +24,15 @@ import numpy as np
 import backprop
 import data
 import plotstyle
+from nielsen_speeds import ratio_text
 
 SEED = 0
+EXTRA_SEEDS = (1, 2, 3)  # the runs the page checks on more seeds, listed in EXTRA
 DEPTHS = (2, 3, 4)  # hidden layers of 30 neurons
 LAMBDAS = (5.0, 0.0)
 STEPS, ETA, N_TRAIN = 500, 0.1, 1000
+EXTRA = ((4, 5.0), (4, 0.0), (2, 5.0))  # (depth, λ) repeated on EXTRA_SEEDS
+LEARNED = 0.2  # training accuracy (twice chance) that counts as learning digits
 # Nielsen's saved JSON at epoch 0 and epoch 499 (fig/generate_gradient.py, ch. 5).
 NIELSEN_0 = {2: (0.0657, 0.3092), 3: (0.0118, 0.0600, 0.2831),
              4: (0.0030, 0.0171, 0.0695, 0.2851)}
@@ -46,8 +51,9 @@ def _curves_alt(depth: int) -> str:
         f"Two log-scale line charts over 500 training steps for the network with "
         f"{depth} hidden layers. Left: Nielsen's bias-only speed of each hidden "
         f"layer, with his epoch-499 values marked at the right edge. Right: the "
-        f"full layer gradient of each hidden layer, without the decay term (solid) "
-        f"and with it (dashed); the dashed lines flatten and bunch together."
+        f"layer gradient (weights and biases) of each hidden layer, without the "
+        f"decay term (solid) and with it (dashed); the dashed lines flatten and "
+        f"bunch together."
     )
 
 
@@ -58,9 +64,9 @@ FIGURES = {
             rf"[64, {', '.join(['30'] * d)}, 10], \(\lambda = 5\), one seed. Left: "
             r"Nielsen's speed of learning \(\lVert\partial C/\partial b^l\rVert\) "
             r"per hidden layer \(l\); crosses are his epoch-499 values on MNIST. "
-            r"Right: the layer gradient \(\lVert\delta^l\rVert\) (weights and "
-            r"biases), solid without and dashed with the decay term "
-            r"\((\lambda/n)\,w\)."
+            r"Right: the norm of the layer gradient \(\delta^l\) (all "
+            r"\(\partial C/\partial w^l_{jk}\) and \(\partial C/\partial b^l_j\)), "
+            r"solid without and dashed with the decay term \((\lambda/n)\,w\)."
         ),
     )
     for d in DEPTHS
@@ -74,8 +80,9 @@ FIGURES = {
         "stay ordered, on the right they cross and bunch together.",
         caption=r"[64, 30, 30, 30, 30, 10], one seed. Solid: Nielsen's speed "
         r"\(\lVert\partial C/\partial b^l\rVert = \lVert\mathrm{mean}_x\,"
-        r"\delta^l_x\rVert\). Dashed: \(\mathrm{mean}_x\lVert\delta^l_x\rVert\), "
-        r"the same errors before they are averaged. The gap between a solid line "
+        r"\delta^l_{\bullet,x}\rVert\). Dashed: "
+        r"\(\mathrm{mean}_x\lVert\delta^l_{\bullet,x}\rVert\), the same error "
+        r"vectors before they are averaged. The gap between a solid line "
         r"and the dashed line of its colour is how much the examples' errors "
         r"cancel.",
     )
@@ -109,7 +116,7 @@ def train_full_batch(sizes, x, y, lmbda: float, seed: int = SEED) -> dict:
     """Nielsen's run: STEPS full-batch steps; every measure taken before a step.
 
     Returns arrays of shape (STEPS, hidden layers) under the keys of hidden_norms
-    and "examples", the per-example error size mean_x ||δ^l_x||.
+    and "examples", the per-example error size mean_x ||δ^l_{•,x}||.
     """
     weights, biases = backprop.init_params(sizes, np.random.default_rng(seed))
     n = x.shape[1]
@@ -120,6 +127,8 @@ def train_full_batch(sizes, x, y, lmbda: float, seed: int = SEED) -> dict:
         record["examples"] = np.array(
             [np.linalg.norm(e, axis=0).mean() for e in errors[:-1]])
         record["cost"], record["accuracy"] = _fit(errors[-1] + y, y)
+        # ||∂C/∂b^L|| = ||mean_x a^L_x − mean_x y_x||: output vs label frequencies
+        record["output_bias"] = np.linalg.norm(nabla_b[-1])
         history.append(record)
         weights = backprop.sgd_step(weights, nabla_w, ETA, 1 - ETA * lmbda / n)
         biases = backprop.sgd_step(biases, nabla_b, ETA, 1.0)
@@ -185,8 +194,8 @@ def speeds_table(runs: dict, lmbda: float = 5.0, source: str = "8x8 digits") -> 
             s = ours[step]
             rows.append(
                 f"| {d} | {step} | {', '.join(_fmt(v) for v in his)} "
-                f"| {', '.join(_fmt(v) for v in s)} | {his[-1] / his[0]:.0f} "
-                f"| {s[-1] / s[0]:.0f} |")
+                f"| {', '.join(_fmt(v) for v in s)} | {ratio_text(his[-1] / his[0])} "
+                f"| {ratio_text(s[-1] / s[0])} |")
     return "\n".join(rows)
 
 
@@ -216,12 +225,51 @@ def prior_cost(labels: np.ndarray) -> float:
     return float(-np.sum(p * np.log(p) + (1 - p) * np.log(1 - p)))
 
 
+def extra_runs(x: np.ndarray, labels: np.ndarray) -> dict:
+    """{(seed, depth, λ): run} for the (depth, λ) in EXTRA on EXTRA_SEEDS."""
+    x_train, y_train = nielsen_setup(x, labels)
+    return {(seed, d, lm): train_full_batch([x.shape[0], *[30] * d, 10], x_train,
+                                            y_train, lm, seed)
+            for seed in EXTRA_SEEDS for d, lm in EXTRA}
+
+
 def measure() -> dict:
     x, labels = data.load_digits()
     x_train, _ = nielsen_setup(x, labels)
     inputs = {d: input_sizes([64, *[30] * d, 10], x_train) for d in DEPTHS}
     return {"seed": SEED, "runs": run_all(x, labels), "prior": prior_cost(labels),
-            "inputs": inputs}
+            "inputs": inputs, "extra": extra_runs(x, labels)}
+
+
+def seed_runs(data_: dict, depth: int, lmbda: float) -> dict:
+    """{seed: run} for one (depth, λ) of EXTRA, on SEED and EXTRA_SEEDS."""
+    return {data_["seed"]: data_["runs"][(depth, lmbda)]} | {
+        seed: data_["extra"][(seed, depth, lmbda)] for seed in EXTRA_SEEDS}
+
+
+def frequencies_step(run: dict) -> int:
+    """First step at which the output's mismatch with the label frequencies,
+    ||∂C/∂b^L||, has fallen to a tenth of its initial value."""
+    return int(np.argmax(run["output_bias"] < 0.1 * run["output_bias"][0]))
+
+
+def _seeds(data_: dict) -> dict:
+    """What the page says about the runs repeated on several seeds."""
+    deep0 = seed_runs(data_, 4, 0.0)
+    strict_last = {s: last_step(strictly_increasing(r["bias"]))
+                   for s, r in deep0.items()}
+    early = [step for step in strict_last.values() if step < STEPS // 5]
+    overtaken = [s for s, r in seed_runs(data_, 2, 5.0).items()
+                 if not first_slower(r["bias"])[-1]]
+    return {
+        "n_seeds_total": 1 + len(EXTRA_SEEDS),
+        "extra_first": EXTRA_SEEDS[0], "extra_last": EXTRA_SEEDS[-1],
+        "deep5_strict_seeds": sum(bool(strictly_increasing(r["bias"]).all())
+                                  for r in seed_runs(data_, 4, 5.0).values()),
+        "l0_early_seeds": len(early), "l0_early_last": max(early, default=-1),
+        "two_overtaken": ", ".join(map(str, overtaken)),
+        "n_two_overtaken": len(overtaken),
+    }
 
 
 def values(data_: dict) -> dict:
@@ -267,6 +315,11 @@ def values(data_: dict) -> dict:
                                 for r in runs.values() if r["decay"].any()),
         **_two_layers(runs),
         **_versus_nielsen(runs),
+        **_seeds(data_),
+        "frequencies_step_max": max(frequencies_step(r) for r in runs.values()),
+        "learned": LEARNED,
+        "learned_step": min(int(np.argmax(r["accuracy"] >= LEARNED))
+                            for r in runs.values() if r["accuracy"].max() >= LEARNED),
     }
 
 
@@ -324,10 +377,12 @@ def draw_depth(run: dict, depth: int, theme: str):
                   markeredgewidth=2, label="Nielsen, epoch 499" if i == 0 else None)
     _curves(right, steps, run["full"])
     _curves(right, steps, run["decayed"], "--", label=False)
-    left.set_title(r"Nielsen: $\|\partial C/\partial b^l\|$", fontsize=10)
-    right.set_title(r"full: $\|\delta^l\|$ (solid), with $(\lambda/n)w$ (dashed)",
+    left.set_title("Nielsen's speed of learning", fontsize=10)
+    right.set_title(r"layer gradient: solid, with $(\lambda/n)w$ dashed",
                     fontsize=10)
-    left.set_ylabel("speed of learning")
+    left.set_ylabel(r"$\|\partial C/\partial b^l\|$")
+    right.set_ylabel(r"$\|\delta^l\|$ (layer gradient)")
+    right.yaxis.set_label_position("right")  # clear of the left panel
     for ax in (left, right):
         ax.set_xlabel("step (full batch of 1,000)")
     left.legend(fontsize=8, ncols=1 if depth < 4 else 2)
@@ -344,8 +399,9 @@ def draw_cancel(runs: dict, theme: str):
         _curves(ax, steps, runs[(4, lm)]["examples"], "--", label=False)
         ax.set_title(rf"$\lambda = {lm:g}$", fontsize=10)
         ax.set_xlabel("step (full batch of 1,000)")
-    axes[0].set_ylabel(r"$\|\mathrm{mean}_x\,\delta^l_x\|$ (solid), "
-                       r"$\mathrm{mean}_x\|\delta^l_x\|$ (dashed)", fontsize=9)
+    axes[0].set_ylabel(r"$\|\mathrm{mean}_x\,\delta^l_{\bullet,x}\|$ (solid), "
+                       r"$\mathrm{mean}_x\|\delta^l_{\bullet,x}\|$ (dashed)",
+                       fontsize=9)
     axes[1].legend(fontsize=8, ncols=2, loc="center right",
                    bbox_to_anchor=(1.0, 0.3))  # the empty band between the lines
     return fig

@@ -37,7 +37,8 @@ FIGURES = {
         r"b^l_j\) of book layer \(l\)), median over mini-batches and networks, at "
         "initialisation (left) and on the plateau (right). Above the dashed line "
         "the noise is larger than the gradient it estimates. Mini-batches of 100 "
-        "are less noisy than mini-batches of 10 by about \\(\\sqrt{10}\\).",
+        "are less noisy than mini-batches of 10 by about the factor expected of "
+        "averages over examples drawn without replacement.",
     )
 }
 
@@ -63,6 +64,14 @@ def noise(weights, biases, x, y, m: int, rng, samples: int = SAMPLES) -> np.ndar
             out[i, j, 0] = np.linalg.norm(g_hat - g) / np.linalg.norm(g)
             out[i, j, 1] = g_hat @ g / np.linalg.norm(g_hat) / np.linalg.norm(g)
     return out
+
+
+def expected_shrink(n: int, m_small: int, m_large: int) -> float:
+    """Expected noise ratio of mini-batches of m_small and m_large examples drawn
+    without replacement from n: the standard error of a mean of m such examples is
+    σ/√m · √((n − m)/(n − 1)) (the finite-population correction), so the ratio is
+    √(m_large/m_small · (n − m_small)/(n − m_large))."""
+    return float(np.sqrt(m_large / m_small * (n - m_small) / (n - m_large)))
 # --8<-- [end:core]
 
 
@@ -87,6 +96,7 @@ def measure() -> dict:
     per_seed = np.stack([one_seed(seed, x, y) for seed in SEEDS])
     return {
         "layers": list(range(2, len(setup.SIZES) + 1)),
+        "n": x.shape[1],
         "per_seed": per_seed,  # (seeds, moments, sizes, layers, [rel. error, cos])
         "median": np.median(per_seed, axis=0),
     }
@@ -107,11 +117,16 @@ def values(d: dict) -> dict:
     med = d["median"]
     i10, i100 = BATCHES.index(10), BATCHES.index(100)
     shrink = med[:, i10, :, 0] / med[:, i100, :, 0]  # (moments, layers)
+    small, large = BATCHES
     return {
+        "m_small": small, "m_large": large, "n": d["n"],
+        "shrink_expected": expected_shrink(d["n"], small, large),
+        "shrink_naive": float(np.sqrt(large / small)),
         "table": table(d),
         "n_seeds": len(SEEDS),
         "samples": SAMPLES,
         "shrink_min": float(shrink.min()),
+        "shrink_median": float(np.median(shrink)),
         "shrink_max": float(shrink.max()),
         "start_cos_min": float(med[0, i10, :, 1].min()),
         "plateau_err_first": float(med[1, i10, 0, 0]),

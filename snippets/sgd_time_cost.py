@@ -87,9 +87,17 @@ def measure() -> dict:
     return {"epochs": epochs}
 
 
+def compensated_layers(sizes: list[int]) -> list[int]:
+    """Book layers whose learning rate compensation changes: hidden layers 2 to
+    L - 2 (the last hidden layer, L - 1, has c = 1; the output layer is left alone)."""
+    return list(range(2, len(sizes) - 1))
+
+
 def values(d: dict) -> dict:
     med = {name: float(np.median(e)) for name, e in d["epochs"].items()}
+    layers = compensated_layers(setup.SIZES)
     return {
+        "compensated_first": layers[0], "compensated_last": layers[-1],
         "target": TARGET, "max_epochs": MAX_EPOCHS, "n_seeds": len(SEEDS),
         "plain": med["plain"], "half": med["half compensation"],
         "full": med["full compensation"], "shallow": med["1 hidden layer"],

@@ -5,8 +5,10 @@ neurons, cross-entropy cost) is trained with ``backprop.train`` on the first 1,0
 bundled 8x8 digits; the other 797 are held out. A ``record`` callback keeps, for
 every step and every book layer l, the size of the weight update ‖Δw^l‖ and
 Karpathy's update:data ratio log10(std(η·∂C/∂w^l) / std(w^l)); after every epoch
-the snippet notes the held-out accuracy and how far each weight matrix has moved
-from where it started.
+the snippet notes the held-out accuracy, how far each weight matrix has moved
+from where it started, and, over the whole training set, Nielsen's speed of
+learning ||∂C/∂b^l|| of each hidden layer and the per-example error size
+mean_x ||δ^l_{•,x}|| (Nielsen's error vector of each example, before averaging).
 
 The first figure shows the held-out accuracy and the update:data ratio of each
 layer over training; the second the distance each weight matrix has moved.
@@ -24,6 +26,7 @@ SEEDS = range(5)
 SIZES = [64, 30, 30, 30, 30, 10]  # book layers 1 (input) to 6 (output)
 ETA = 1.0  # η; with mini-batches of 100 this is Nielsen's η/m = 0.1/10
 BATCH = 100  # mini-batch size m
+NIELSEN_ETA, NIELSEN_BATCH = 0.1, 10  # his chapter-5 SGD runs
 LMBDA = 0.0  # λ = 0: every move of a weight is caused by its gradient
 EPOCHS = 150
 PLATEAU = 50  # the epoch at which the "distance moved" is read off
@@ -78,6 +81,14 @@ def diagnostics(step, weights, biases, nabla_w, nabla_b):
     return moves, ratios
 
 
+def full_batch(weights, biases, x, y) -> tuple[np.ndarray, np.ndarray]:
+    """Per hidden layer, over all of x: Nielsen's speed ||∂C/∂b^l|| and the
+    per-example error size mean_x ||δ^l_{•,x}||."""
+    _, nabla_b, errors = backprop.backward(weights, biases, x, y)
+    sizes = [np.linalg.norm(e, axis=0).mean() for e in errors[:-1]]
+    return backprop.speeds(nabla_b), np.array(sizes)
+
+
 def run(seed: int, x, y, x_test, labels) -> dict:
     """Train one network for EPOCHS epochs, one ``backprop.train`` call per epoch."""
     rng = np.random.default_rng(seed)
@@ -85,6 +96,7 @@ def run(seed: int, x, y, x_test, labels) -> dict:
     start = [w.copy() for w in weights]
     steps, dist = [], [[0.0] * len(start)]
     acc = [accuracy(weights, biases, x_test, labels)]
+    full = [full_batch(weights, biases, x, y)]
     for _ in range(EPOCHS):
         weights, biases, history = backprop.train(
             weights, biases, x, y, epochs=1, batch_size=BATCH, eta=ETA,
@@ -92,9 +104,12 @@ def run(seed: int, x, y, x_test, labels) -> dict:
         steps += history
         acc.append(accuracy(weights, biases, x_test, labels))
         dist.append([np.linalg.norm(w - w0) for w, w0 in zip(weights, start)])
+        full.append(full_batch(weights, biases, x, y))
     return {"step_size": np.array([s for s, _ in steps]),  # (steps, layers)
             "ratio": np.array([r for _, r in steps]),
             "accuracy": np.array(acc), "distance": np.array(dist),  # (epochs+1, …)
+            "speed": np.array([s for s, _ in full]),  # (epochs+1, hidden layers)
+            "example_error": np.array([e for _, e in full]),
             "norm0": np.array([np.linalg.norm(w) for w in start])}
 # --8<-- [end:core]
 
@@ -105,6 +120,7 @@ def measure() -> dict:
     out = {key: np.stack([r[key] for r in runs]) for key in runs[0]}  # seeds first
     out["layers"] = list(range(2, len(SIZES) + 1))
     out["steps_per_epoch"] = -(-x.shape[1] // BATCH)
+    out["n_train"] = x.shape[1]
     return out
 
 
@@ -135,8 +151,16 @@ def plateau_summary(d: dict) -> dict:
         "straightness": np.median(moved / path, axis=0),
         "moved_ratio": float(np.median(moved[:, -1] / moved[:, 0])),
         "step_ratio": float(np.median(step[:, -1] / step[:, 0])),
+        # Nielsen's measure: last over first hidden layer, full batch, per epoch
+        "bias_ratio": float(np.median(np.median(
+            last_over_first(d["speed"][:, :PLATEAU + 1]), axis=1))),
         "accuracy": float(np.median(d["accuracy"][:, PLATEAU])),
     }
+
+
+def last_over_first(s: np.ndarray) -> np.ndarray:
+    """Last hidden layer's value over the first's, along the last axis."""
+    return s[..., -1] / s[..., 0]
 
 
 def table(d: dict) -> str:
@@ -171,6 +195,16 @@ def values(d: dict) -> dict:
         "final_spread": float(np.median(final.max(axis=1) - final.min(axis=1))),
         "final_ratio_first": float(np.median(final[:, 0])),
         "escape": ESCAPE, "escape_epoch": float(np.median(escape_epochs(d))),
+        "nielsen_eta": NIELSEN_ETA, "nielsen_batch": NIELSEN_BATCH,
+        "steps_per_epoch": d["steps_per_epoch"],
+        "nielsen_steps_per_epoch": -(-d["n_train"] // NIELSEN_BATCH),
+        "bias_ratio": s["bias_ratio"],
+        "bias_ratio_start": float(np.median(last_over_first(d["speed"][:, 0]))),
+        "bias_ratio_final": float(np.median(last_over_first(d["speed"][:, -1]))),
+        "example_ratio_start": float(np.median(
+            last_over_first(d["example_error"][:, 0]))),
+        "example_ratio_final": float(np.median(
+            last_over_first(d["example_error"][:, -1]))),
     }
 
 

@@ -2,10 +2,10 @@
 
 For the concrete 2-neuron network, input and target of ``two_neuron.py`` this
 computes, for each book layer l = 2..6, the six entries of the layer gradient δ^l
-(every ∂C/∂w^l_jk and ∂C/∂b^l_j), its norm, and Nielsen's errors δ^l_j = ∂C/∂z^l_j.
-The table lists them; the figure shows both norms per layer on a log scale. For
-one example BP3 and BP4 tie them exactly:
-||δ^l|| = ||(δ^l_1, δ^l_2)|| · √(1 + ||a^{l-1}||²).
+(every ∂C/∂w^l_jk and ∂C/∂b^l_j), its norm, and Nielsen's errors δ^l_j = ∂C/∂z^l_j,
+whose vector δ^l_• = (δ^l_1, δ^l_2) is the layer's error vector. The table lists
+them; the figure shows both norms per layer on a log scale. For one example BP3 and
+BP4 tie them exactly: ||δ^l|| = ||δ^l_•|| · √(1 + ||a^{l-1}||²).
 """
 
 import sys
@@ -25,9 +25,10 @@ FIGURES = {
         "layer, by a factor between 1 and the square root of 3.",
         caption=r"For the one input of the table, the norm of the layer gradient "
         r"\(\delta^l\) and the norm of Nielsen's error vector "
-        r"\((\delta^l_1, \delta^l_2)\), per layer. Both shrink towards the input; "
-        r"their ratio is exactly \(\sqrt{1 + \lVert a^{l-1} \rVert^2}\) (BP3, BP4), "
-        r"a factor between 1 and \(\sqrt 3\) here.",
+        r"\(\delta^l_\bullet = (\delta^l_1, \delta^l_2)\), per layer. Both "
+        r"shrink towards the input; their ratio is exactly "
+        r"\(\sqrt{1 + \lVert a^{l-1} \rVert^2}\) (BP3, BP4), a factor between 1 "
+        r"and \(\sqrt 3\) here.",
     )
 }
 ENTRIES = [r"\(\partial C/\partial w^l_{11}\)", r"\(\partial C/\partial w^l_{12}\)",
@@ -52,7 +53,7 @@ def two_deltas(weights, biases, x, y) -> dict:
 
 
 def predicted_ratio(a_prev: np.ndarray) -> float:
-    """||δ^l|| / ||error^l|| implied by BP3 and BP4 for one example."""
+    """||δ^l|| / ||δ^l_•|| implied by BP3 and BP4 for one example."""
     return float(np.sqrt(1.0 + a_prev @ a_prev))
 # --8<-- [end:core]
 
@@ -86,7 +87,7 @@ def table(data: dict) -> str:
         group = (r"**error \(\delta^l_j = \partial C/\partial z^l_j\)**"
                  if j == 1 else "")
         row(group, rf"\(\delta^l_{j}\)", [e[j - 1] for e in data["error"]])
-    row("", r"\(\lVert (\delta^l_1, \delta^l_2) \rVert\)", data["error_norm"])
+    row("", r"\(\lVert \delta^l_\bullet \rVert\)", data["error_norm"])
     row("**ratio of the norms**", r"\(\sqrt{1 + \lVert a^{l-1} \rVert^2}\)",
         data["ratio"], fmt="{:.4f}".format)
     return "\n".join(lines)
@@ -113,7 +114,7 @@ def draw(data: dict, theme: str) -> dict:
     ax.semilogy(data["layers"], data["gradient_norm"], marker="o",
                 label=r"layer gradient $\Vert\delta^l\Vert$")
     ax.semilogy(data["layers"], data["error_norm"], marker="s", linestyle="--",
-                label=r"error $\Vert(\delta^l_1, \delta^l_2)\Vert$")
+                label=r"error vector $\Vert\delta^l_\bullet\Vert$")
     ax.set_xticks(data["layers"])
     ax.set_xlabel(r"book layer $l$")
     ax.set_ylabel("norm")

@@ -7,8 +7,9 @@ first 1,000 bundled digits through a sigmoid network [64, 30, 30, 30, 30, 10] an
 collects the factor of every connection between hidden layers (l = 3, 4, 5), for
 every image and several random initializations, under Nielsen's default init
 (weights N(0, 1/n_in)) and under the N(0, 1) weights his chain argument assumes.
-It also measures, per image, how much Nielsen's error shrinks per hidden layer,
-||δ^l|| / ||δ^{l+1}|| with δ^l = ∂C/∂z^l, which adds up n factors at a time.
+It also measures, per image, how much Nielsen's error vector δ^l_• (all the
+δ^l_j = ∂C/∂z^l_j of layer l) shrinks per hidden layer, ||δ^l_•|| / ||δ^{l+1}_•||,
+which adds up n factors at a time.
 """
 
 import sys
@@ -55,8 +56,8 @@ def factors(weights, biases, x, l: int) -> np.ndarray:
 
 
 def error_ratios(weights, biases, x, y) -> np.ndarray:
-    """||δ^l|| / ||δ^{l+1}|| of Nielsen's error, per image, for every pair of
-    hidden layers l, l+1; shape (number of pairs, m)."""
+    """||δ^l_•|| / ||δ^{l+1}_•|| of Nielsen's error vector, per image, for every
+    pair of hidden layers l, l+1; shape (number of pairs, m)."""
     *_, errors = backprop.backward(weights, biases, x, y)
     norms = np.array([np.linalg.norm(e, axis=0) for e in errors])  # (L-1, m)
     return norms[:-2] / norms[1:-1]
@@ -113,6 +114,7 @@ def values(d: dict) -> dict:
         v[f"{s}_max"] = max(c["max"] for c in cells)
         v[f"{s}_error_ratio"] = d[(s, "error_ratio")]
     v["n_factors"] = sum(d[("nielsen", l)]["n"] for l in LAYERS)
+    v["max_pct_one"] = max(v[f"{s}_pct_one"] for s in SCHEMES)
     return v
 
 

@@ -73,9 +73,26 @@ def _tex(x: float) -> str:
     return rf"\({mantissa} \times 10^{{{int(exponent)}}}\)"
 
 
+def sizes_text(sizes: list[int]) -> str:
+    """[64, 30, 30, 10] as "[64, 30 × 2, 10]" (the hidden layers must be equal)."""
+    hidden = set(sizes[1:-1])
+    assert len(hidden) == 1, sizes
+    return f"[{sizes[0]}, {sizes[1]} × {len(sizes) - 2}, {sizes[-1]}]"
+
+
+def unit_scales() -> dict:
+    """c = √n_in, the scale that turns N(0, 1/n_in) weights into N(0, 1) ones: for
+    layer 2 and for the hidden layers after it, and the plotted scales around both."""
+    first, hidden = np.sqrt(SIZES[0]), np.sqrt(SIZES[1])
+    lo, hi = min(first, hidden), max(first, hidden)
+    return {"c_unit_first": float(first), "c_unit_hidden": float(hidden),
+            "c_below_unit": max(c for c in SCALES if c < lo),
+            "c_above_unit": min(c for c in SCALES if c > hi)}
+
+
 def values(d: dict) -> dict:
-    v = {"n_seeds": N_SEEDS, "sizes": "[64, 30 × 8, 10]", "L": len(SIZES),
-         "n_hidden": len(SIZES) - 2, "c_large": float(np.sqrt(30))}
+    v = {"n_seeds": N_SEEDS, "sizes": sizes_text(SIZES), "L": len(SIZES),
+         "n_hidden": len(SIZES) - 2, "n_input": SIZES[0], **unit_scales()}
     rows = [r"| scale \(c\) | median \(\lVert\delta^2\rVert/\lVert\delta^L\rVert\) "
             r"| initializations with \(\lVert\delta^2\rVert > \lVert\delta^L\rVert\) |",
             "|---:|---:|---:|"]
@@ -86,7 +103,13 @@ def values(d: dict) -> dict:
         rows.append(f"| {c} | {_tex(v[f'ratio_c{c}'])} "
                     f"| {v[f'pct_explode_c{c}']:.0f} % |")
     v["table"] = "\n".join(rows)
+    v["balanced"] = ", ".join(str(c) for c in balanced_scales(v))
     return v
+
+
+def balanced_scales(v: dict) -> list:
+    """The scales whose median ||δ^2|| / ||δ^L|| lies within a factor of 10 of 1."""
+    return [c for c in SCALES if 0.1 < v[f"ratio_c{c}"] < 10]
 
 
 def draw(d: dict, theme: str) -> dict:

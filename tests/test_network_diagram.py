@@ -1,18 +1,13 @@
 """Claims of notation.md: the diagram's labels, and w^l_jk -> weights[l-2][j-1, k-1]."""
 
-import re
-import subprocess
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 import backprop
 import network_diagram as nd
 import two_neuron
+from tryit import run_try_it
 
-ROOT = Path(__file__).resolve().parents[1]
 LAYERS = range(2, len(two_neuron.SIZES) + 1)
 PAIRS = [(j, k) for j in (1, 2) for k in (1, 2)]
 
@@ -25,16 +20,6 @@ def data():
 @pytest.fixture(scope="module")
 def vals(data):
     return nd.values(data)
-
-
-def try_it_output(page: str) -> str:
-    """Run the page's "Try it" code in snippets/ and return what it prints."""
-    text = (ROOT / "docs" / page).read_text()
-    code = re.search(r"## Try it.*?```python\n(.*?)```", text, re.S).group(1)
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT / "snippets",
-                          capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout
 
 
 # ------------------------------------------------------------------ the figure
@@ -147,6 +132,6 @@ def test_nudge_table_marks_exactly_the_unmoved_weighted_inputs(vals):
 
 
 def test_try_it_prints_the_same_z_twice():
-    by_hand, from_forward = map(float, try_it_output("notation.md").split())
+    by_hand, from_forward = map(float, run_try_it("notation.md").split())
     assert by_hand == pytest.approx(from_forward, abs=1e-12)
     assert by_hand == pytest.approx(nd.values(nd.measure())["z3_1_forward"], abs=1e-12)

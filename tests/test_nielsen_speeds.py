@@ -50,13 +50,18 @@ def test_each_extra_hidden_layer_multiplies_the_median_ratio_about_fivefold(vals
         assert 3 <= vals[f"ratio_{d}"] / vals[f"ratio_{d - 1}"] <= 8
 
 
-def test_every_median_speed_lies_within_a_factor_1_5_of_nielsens(result):
+def test_every_median_speed_lies_within_a_factor_1_5_of_nielsens(result, vals):
+    largest = 0.0
     for d, run in result["runs"].items():
         factor = medians(run) / np.array(ns.NIELSEN[d])
         assert np.all((factor > 1 / 1.5) & (factor < 1.5)), (d, factor)
+        largest = max(largest, np.max(np.maximum(factor, 1 / factor)))
+    assert vals["max_median_factor"] == pytest.approx(largest)
+    assert vals["max_median_factor"] < 1.5
 
 
-def test_only_nielsens_four_layer_value_for_layer_3_lies_outside_our_band(result):
+def test_only_nielsens_four_layer_value_for_layer_3_lies_outside_our_band(result,
+                                                                       vals):
     outside = []
     for d, run in result["runs"].items():
         lo, hi = np.percentile(run["bias"], ns.PERCENTILES, axis=0)
@@ -65,6 +70,9 @@ def test_only_nielsens_four_layer_value_for_layer_3_lies_outside_our_band(result
                 outside.append((d, i + 2, "just above" if hi[i] < his < 1.2 * hi[i]
                                 else "far"))
     assert outside == [(4, 3, "just above")]
+    assert (vals["outside_depth"], vals["outside_layer"]) == (4, 3)
+    assert 0 < vals["outside_excess"] < 0.2  # above the band, by a little
+    assert vals["n_inside"] == vals["n_layers"] - 1 == sum(ns.DEPTHS) - 1
 
 
 def test_speeds_rise_from_first_to_last_hidden_layer_in_every_network(result, vals):

@@ -58,9 +58,30 @@ def test_on_the_plateau_first_layer_keeps_most_direction(d):
     assert cos[M10, -1] < 0.2
 
 
-def test_ten_times_larger_minibatch_is_about_sqrt10_less_noisy(d):
+def test_expected_shrink_is_sqrt_11_for_10_and_100_of_1000_without_replacement():
+    assert sn.expected_shrink(1000, 10, 100) == pytest.approx(np.sqrt(11))
+    # with replacement (n → ∞) the correction disappears: √(m_large / m_small)
+    assert sn.expected_shrink(10**12, 10, 100) == pytest.approx(np.sqrt(10))
+
+
+def test_expected_shrink_matches_a_direct_simulation_of_permutation_batches():
+    """Oracle: spread of means of permutation slices of fixed random numbers."""
+    rng = np.random.default_rng(4)
+    values = rng.normal(size=1000)
+    spread = {m: np.std([rng.permutation(values)[:m].mean() for _ in range(20000)])
+              for m in (10, 100)}
+    assert spread[10] / spread[100] == pytest.approx(sn.expected_shrink(1000, 10, 100),
+                                                     rel=0.03)
+
+
+def test_ten_times_larger_minibatch_is_less_noisy_by_the_expected_factor(d):
     shrink = d["median"][:, M10, :, ERR] / d["median"][:, M100, :, ERR]
-    assert np.all((shrink > 2.5) & (shrink < 4.0))
+    expected = sn.expected_shrink(d["n"], 10, 100)
+    assert np.all(np.abs(shrink / expected - 1) < 0.08)
+    # the finite-population correction is visible: closer to √11 than to √10
+    v = sn.values(d)
+    assert v["shrink_median"] == pytest.approx(np.median(shrink))
+    assert abs(v["shrink_median"] - expected) < abs(v["shrink_median"] - np.sqrt(10))
 
 
 def test_values_and_table(d):

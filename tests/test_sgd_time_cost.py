@@ -6,6 +6,7 @@ import pytest
 import backprop
 import sgd_time_cost as tc
 import sgd_training as setup
+from tryit import run_try_it
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +37,17 @@ def test_compensation_equalises_hidden_layer_speeds():
         np.testing.assert_array_equal(got, want)
 
 
+def test_compensation_changes_exactly_the_hidden_layers_it_names():
+    """Oracle: the layers whose gradient is rescaled are compensated_layers."""
+    x, y, _, _ = setup.load()
+    w, b = backprop.init_params(setup.SIZES, np.random.default_rng(5))
+    plain_w, _, _ = backprop.backward(w, b, x[:, :100], y[:, :100])
+    scaled_w, _, _ = tc.compensated(1.0)(w, b, x[:, :100], y[:, :100])
+    changed = [l for l in range(2, len(setup.SIZES) + 1)
+               if not np.array_equal(scaled_w[l - 2], plain_w[l - 2])]
+    assert changed == tc.compensated_layers(setup.SIZES) == [2, 3, 4]
+
+
 def test_every_run_reaches_the_target(d):
     for epochs in d["epochs"].values():
         assert max(epochs) <= tc.MAX_EPOCHS
@@ -61,6 +73,12 @@ def test_values(d):
     v = tc.values(d)
     assert v["speedup_full"] > v["speedup_half"] > 1
     assert v["plain_min"] > v["full_max"]
+
+
+def test_try_it_block_prints_seed_0s_epochs_plain_and_fully_compensated(d):
+    lines = run_try_it("speed-of-learning.md").splitlines()
+    assert lines == [f"p = 0.0: {d['epochs']['plain'][0]} epochs",
+                     f"p = 1.0: {d['epochs']['full compensation'][0]} epochs"]
 
 
 def test_figure_is_drawn_for_both_themes(d):

@@ -114,6 +114,50 @@ def test_first_layer_starts_lowest_and_catches_up_in_distance(d):
     assert dist[-1, 0] > 0.5 * dist[-1].max()
 
 
+def test_same_step_per_example_as_nielsen_with_fewer_steps_per_epoch(d):
+    v = st.values(d)
+    assert st.ETA / st.BATCH == pytest.approx(st.NIELSEN_ETA / st.NIELSEN_BATCH)
+    assert v["steps_per_epoch"] * st.BATCH == v["nielsen_steps_per_epoch"] * \
+        st.NIELSEN_BATCH == 1000
+    assert v["steps_per_epoch"] < v["nielsen_steps_per_epoch"]
+
+
+def test_full_batch_speeds_are_nielsens_speeds_at_initialization(d):
+    """Oracle: epoch 0 of every run is the network nielsen_speeds draws with the
+    same seed (same init, same 1,000 images)."""
+    import data
+    import nielsen_speeds as ns
+
+    x, labels = data.load_digits()
+    x_train, y_train, _, _ = data.nielsen_split(x, labels)
+    theirs = ns.speeds_at_init(x_train, data.one_hot(y_train), 4, st.SEEDS)
+    np.testing.assert_allclose(d["speed"][:, 0], theirs["bias"], rtol=1e-12)
+
+
+def test_nielsens_first_vs_last_hidden_ratio_is_the_order_of_his_96(d):
+    """Like with like: bias speeds, first vs last hidden layer, full batch."""
+    v = st.values(d)
+    for key in ("bias_ratio_start", "bias_ratio"):
+        assert 96 / 3 < v[key] < 96 * 3, key
+    assert v["bias_ratio"] < v["step_ratio"]  # a different, larger comparison
+
+
+def test_after_the_escape_the_first_hidden_layer_is_not_slower(d):
+    """Nielsen's speed of the first hidden layer ends above the last's, per seed."""
+    final = st.last_over_first(d["speed"][:, -1])
+    assert np.all(final < 1)
+    assert st.values(d)["bias_ratio_final"] == pytest.approx(np.median(final))
+
+
+def test_per_example_error_vanishes_at_first_and_not_at_the_end(d):
+    ratio = st.last_over_first(d["example_error"])  # (seeds, epochs + 1)
+    assert np.all(ratio[:, 0] > 50)
+    assert np.all((ratio[:, -1] > 0.5) & (ratio[:, -1] < 2))
+    v = st.values(d)
+    assert v["example_ratio_start"] == pytest.approx(np.median(ratio[:, 0]))
+    assert v["example_ratio_final"] == pytest.approx(np.median(ratio[:, -1]))
+
+
 def test_values_and_table(d):
     v = st.values(d)
     assert v["table"].count("\n") == 1 + len(d["layers"])

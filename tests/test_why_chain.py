@@ -1,9 +1,6 @@
 """Claims of docs/why.md about Nielsen's chain of single neurons (why_chain.py)."""
 
 import ast
-import contextlib
-import io
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,6 +8,7 @@ from threadpoolctl import threadpool_limits
 
 import backprop
 import why_chain
+from tryit import run_try_it
 
 
 @pytest.fixture(scope="module")
@@ -63,12 +61,7 @@ def test_first_bias_gradient_is_much_smaller_than_the_last(data):
 
 
 def test_try_it_block_of_the_page_reproduces_the_table_and_the_factor_25(data):
-    page = (Path(__file__).parents[1] / "docs" / "why.md").read_text()
-    code = page.split("## Try it", 1)[1].split("```python\n", 1)[1].split("```")[0]
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(code, {})
-    lines = out.getvalue().splitlines()
+    lines = run_try_it("why.md").splitlines()
     np.testing.assert_allclose(
         np.array(lines[0].strip("[]").split(), float), data["chain"]["backprop"],
         rtol=1e-3)  # printed to 8 decimals

@@ -89,3 +89,12 @@ def test_unit_variance_weights_push_z_into_the_flat_tails_of_sigma():
             sp += [backprop.sigmoid_prime(zs[l - 2]) for l in why_factors.LAYERS]
         typical[scheme] = np.median(sp)
     assert typical["large"] < 0.5 * typical["nielsen"]
+
+
+def test_random_weights_land_in_the_vanishing_regime_far_more_often(v):
+    """why.md, end of Nielsen's problem: under both random inits hardly any factor
+    reaches 1 (fewer than 1 in 10,000) and the error shrinks layer by layer."""
+    assert v["max_pct_one"] == max(v["nielsen_pct_one"], v["large_pct_one"])
+    assert v["max_pct_one"] < 0.01  # percent
+    for s in why_factors.SCHEMES:
+        assert v[f"{s}_error_ratio"] < 1
