@@ -130,7 +130,7 @@ def forward(
     f_out, _ = _activation(output, "output")
     zs, activations = [], [x]
     for i, (w, b) in enumerate(zip(weights, biases, strict=True)):
-        z = w @ activations[-1] + b  # (n_l, m)
+        z = _matmul(w, activations[-1]) + b  # (n_l, m)
         zs.append(z)
         activations.append(f_out(z) if i == len(weights) - 1 else f_hidden(z))
     return zs, activations
@@ -148,6 +148,13 @@ def cost_value(
         terms = -(_xlogy(y, a) + _xlogy(1 - y, 1 - a))
         return float(np.sum(terms) / a.shape[1])
     raise ValueError(f"unknown cost {cost!r}; choose one of {COSTS}")
+
+
+def _matmul(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """The matrix product p @ q, computed as (qᵀ pᵀ)ᵀ: the same product, but with
+    a batch of many examples OpenBLAS runs this orientation markedly faster
+    (benchmarks/bench_backward.py)."""
+    return (q.T @ p.T).T
 
 
 def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -185,11 +192,12 @@ def backward(
     # BP2: move the error back one layer at a time.
     for w, z, a in zip(reversed(weights[1:]), reversed(zs[:-1]),
                        reversed(activations[1:-1]), strict=True):
-        delta = (w.T @ delta) * _prime(activation, z, a)
+        delta = _matmul(w.T, delta) * _prime(activation, z, a)
         errors.insert(0, delta)
     # BP3 and BP4, averaged over the batch.
     nabla_b = [d.sum(axis=1, keepdims=True) / m for d in errors]
-    nabla_w = [d @ a.T / m for d, a in zip(errors, activations[:-1], strict=True)]
+    nabla_w = [_matmul(d, a.T) / m
+               for d, a in zip(errors, activations[:-1], strict=True)]
     return nabla_w, nabla_b, errors
 
 
