@@ -230,6 +230,21 @@ def speeds(nabla_b: Params) -> np.ndarray:
 Gradient = Callable[..., tuple[Params, Params]]
 
 
+def global_norm(nabla_w: Params, nabla_b: Params) -> float:
+    """The length of the whole gradient: every ∂C/∂w and ∂C/∂b at once."""
+    return float(np.sqrt(sum(np.sum(g * g) for g in [*nabla_w, *nabla_b])))
+
+
+def clip_by_norm(
+    nabla_w: Params, nabla_b: Params, threshold: float
+) -> tuple[Params, Params]:
+    """Gradient clipping: the same direction, shortened to length ``threshold``
+    when it is longer (Pascanu et al., 2013)."""
+    norm = global_norm(nabla_w, nabla_b)
+    scale = threshold / norm if norm > threshold else 1.0
+    return [scale * g for g in nabla_w], [scale * g for g in nabla_b]
+
+
 def sgd_step(params: Params, grads: Params, eta: float, decay: float) -> Params:
     """One gradient step ``p ← decay·p − η·g`` on every array in ``params``."""
     return [decay * p - eta * g for p, g in zip(params, grads, strict=True)]

@@ -51,11 +51,6 @@ def excess_cost(z_out: float, y: float = TARGET) -> float:
     return float(np.logaddexp(0.0, z_out) - y * z_out - c_min)
 
 
-def global_norm(nabla_w, nabla_b) -> float:
-    """Euclidean norm of the whole gradient, every ∂C/∂w and ∂C/∂b at once."""
-    return float(np.sqrt(sum(np.sum(g**2) for g in [*nabla_w, *nabla_b])))
-
-
 def train_chain(gradient=None, steps: int = STEPS, eta: float = ETA) -> dict:
     """Train the w = 100 chain on (x, TARGET); per step, before the update: the
     excess cost, every z_j, w_j, b_j, ∂C/∂b_j and the norm of the gradient that
@@ -71,7 +66,7 @@ def train_chain(gradient=None, steps: int = STEPS, eta: float = ETA) -> dict:
             "w": [w[0, 0] for w in weights],
             "b": [b[0, 0] for b in biases],
             "grad_b": [g[0, 0] for g in nabla_b],
-            "fed_norm": global_norm(nabla_w, nabla_b),
+            "fed_norm": backprop.global_norm(nabla_w, nabla_b),
         }
 
     _, _, history = backprop.train(

@@ -14,7 +14,7 @@ import numpy as np
 
 import backprop
 import plotstyle
-from exploding_chain import ETA, STEPS, global_norm, train_chain
+from exploding_chain import ETA, STEPS, train_chain
 
 THRESHOLDS = (np.inf, 1.0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5)  # ∞: no clipping
 SHOWN = (np.inf, 1.0, 1e-2, 1e-5)  # the thresholds drawn in the figure
@@ -43,21 +43,14 @@ FIGURES = {
 
 
 # --8<-- [start:core]
-def clip_by_norm(nabla_w, nabla_b, threshold: float):
-    """Rescale the whole gradient so that its global norm is at most threshold."""
-    norm = global_norm(nabla_w, nabla_b)
-    scale = min(1.0, threshold / norm) if norm > 0 else 1.0
-    return [scale * g for g in nabla_w], [scale * g for g in nabla_b]
-
-
 def clipped(threshold: float, raw_norms: list):
     """A ``gradient=`` for backprop.train: backprop.backward, then the clip.
     The norm before the clip is appended to raw_norms (one entry per step)."""
     def gradient(weights, biases, x, y, **net_options):
         nabla_w, nabla_b, errors = backprop.backward(weights, biases, x, y,
                                                      **net_options)
-        raw_norms.append(global_norm(nabla_w, nabla_b))
-        return (*clip_by_norm(nabla_w, nabla_b, threshold), errors)
+        raw_norms.append(backprop.global_norm(nabla_w, nabla_b))
+        return (*backprop.clip_by_norm(nabla_w, nabla_b, threshold), errors)
     return gradient
 
 

@@ -37,11 +37,6 @@ class Diverged(Exception):
 
 
 # --8<-- [start:core]
-def global_norm(grads: list) -> float:
-    """||g|| over every weight and bias gradient of the network at once."""
-    return float(np.sqrt(sum(np.sum(g ** 2) for g in grads)))
-
-
 def measured(remedy: setup.Remedy, log: list) -> Callable:
     """A ``gradient=`` for backprop.train: the remedy's backward pass, logged
     before the clip, then clipped to global norm τ if the remedy says so."""
@@ -52,21 +47,19 @@ def measured(remedy: setup.Remedy, log: list) -> Callable:
             raise Diverged
         nabla_w, nabla_b, _ = backward(weights, biases, x, y, **net)
         with np.errstate(over="ignore", invalid="ignore"):
-            norm = global_norm(nabla_w + nabla_b)
+            norm = backprop.global_norm(nabla_w, nabla_b)
         if not np.isfinite(norm):
             raise Diverged
         log.append(setup.speeds(weights, nabla_b))  # measured BEFORE the clip
-        if remedy.clip is not None and norm > remedy.clip:
-            scale = remedy.clip / norm  # same direction, length τ
-            nabla_w = [scale * g for g in nabla_w]
-            nabla_b = [scale * g for g in nabla_b]
+        if remedy.clip is not None:
+            nabla_w, nabla_b = backprop.clip_by_norm(nabla_w, nabla_b, remedy.clip)
         return nabla_w, nabla_b
     return gradient
 
 
 def applied_norm(step, weights, biases, nabla_w, nabla_b) -> float:
     """record(): the global norm of the gradient train actually applies."""
-    return global_norm(nabla_w + nabla_b)
+    return backprop.global_norm(nabla_w, nabla_b)
 
 
 def run(remedy: setup.Remedy, seed: int, x: np.ndarray, y: np.ndarray,

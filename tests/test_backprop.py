@@ -880,3 +880,14 @@ def test_cross_entropy_of_a_saturated_output():
     a = np.array([[0.3]])
     expected = -(0.5 * np.log(0.3) + 0.5 * np.log(0.7))
     assert backprop.cost_value(a, np.array([[0.5]])) == pytest.approx(expected)
+
+
+def test_clip_by_norm_shortens_only_long_gradients():
+    nw, nb = [np.array([[3.0]])], [np.array([[4.0]])]  # global norm 5
+    assert backprop.global_norm(nw, nb) == 5.0
+    cw, cb = backprop.clip_by_norm(nw, nb, 1.0)
+    assert cw[0][0, 0] == pytest.approx(0.6) and cb[0][0, 0] == pytest.approx(0.8)
+    same_w, same_b = backprop.clip_by_norm(nw, nb, 10.0)
+    assert same_w[0][0, 0] == 3.0 and same_b[0][0, 0] == 4.0
+    zero_w, _ = backprop.clip_by_norm([np.zeros((1, 1))], [np.zeros((1, 1))], 1.0)
+    assert zero_w[0][0, 0] == 0.0
