@@ -176,7 +176,8 @@ def backward(
 
     ``nabla_w``/``nabla_b`` are ∂C/∂w and ∂C/∂b of the unregularised cost averaged
     over the m examples, shaped like ``weights``/``biases``. ``errors[i]`` holds
-    Nielsen's error δ^l = ∂C/∂z^l of every example, shape ``(sizes[i+1], m)``.
+    Nielsen's error vector δ^l_• (entries δ^l_j = ∂C/∂z^l_j) of every example,
+    shape ``(sizes[i+1], m)``, for book layer l = i + 2.
     """
     _check_cost(cost, output)
     zs, activations = forward(weights, biases, x, activation, output)
