@@ -109,7 +109,7 @@ def table(runs: list) -> str:
         r"| largest step \(\lVert\Delta\theta\rVert\) "
         r"| \(C - C_{\min}\), last 100 steps | first step with "
         rf"\(C - C_{{\min}} < 10^{{{int(np.log10(GOOD))}}}\) "
-        r"| \(\lvert\partial C/\partial b_1\rvert\) at the end |",
+        r"| \(\lvert\partial C/\partial b_1\rvert\) fed to the last update |",
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in runs:
@@ -138,6 +138,8 @@ def values(d: dict) -> dict:
         v[f"{name}_largest_step"] = s["largest_step"]
         v[f"{name}_tail_lo_tex"] = _num(s["tail_lo"])
         v[f"{name}_tail_hi_tex"] = _num(s["tail_hi"])
+    tenth = next(r for r in d["runs"] if r["threshold"] == 1e-1)
+    v["t1e1_good_steps"] = int(np.sum(tenth["excess"] < GOOD))
     return v
 
 

@@ -177,7 +177,7 @@ FIGURES = {
         "hidden layer to the first; tanh falls less; the Xavier tanh, ReLU with He "
         "init and the residual network stay nearly flat; the network with large "
         "ReLU weights rises toward the first layer; batch normalization's shift "
-        "gradients fall toward the first layer.",
+        "gradients are level from layer 2 to layer 6 and jump up at layer 7.",
         caption=r"Speed of learning \(\lVert\partial C/\partial b^l\rVert\) of each "
         r"hidden layer \(l\) at initialization (with batch normalization: "
         r"\(\lVert\partial C/\partial \beta^l\rVert\)), full batch of 1,000 "

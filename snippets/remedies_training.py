@@ -214,14 +214,14 @@ FIGURES = {
         r"(with batch normalization: \(\lVert\partial C/\partial \beta^l\rVert\)), "
         "measured on every mini-batch before any clipping: per epoch, the median "
         "over its steps; median over seeds. The unclipped network with large "
-        "ReLU weights is missing: it diverged before finishing one epoch.",
+        "ReLU weights is missing: it diverged within its first two epochs.",
     ),
     "remedies_training_curves": plotstyle.Figure(
         alt="Two stacked line charts sharing an epoch axis, one line per remedy. "
         "Top: the cost on the held-out digits, logarithmic axis; bottom: "
         "held-out accuracy. The two plain sigmoid networks stay at chance "
         "accuracy throughout; the others learn, batch normalization fastest; the "
-        "network with large ReLU weights ends at a cross during its first epoch, "
+        "network with large ReLU weights ends at a cross within two epochs, "
         "while its clipped twin learns.",
         caption=r"Cost \(C\) (top) and accuracy (bottom) on the 797 held-out "
         "digits after each epoch, median over seeds; epoch 0 is the "
@@ -242,7 +242,7 @@ def draw_speeds(d: dict, theme: str):
     import matplotlib.pyplot as plt
     from matplotlib.ticker import NullLocator
 
-    shown = [n for n in d["runs"] if n != "large"]  # "large" has no full epoch
+    shown = [n for n in d["runs"] if n != "large"]  # "large" diverged early
     # One colour per layer, in order, light enough for the dark theme's background.
     low = 0.0 if theme == "light" else 0.3
     colours = plt.get_cmap("viridis")(np.linspace(low, low + 0.7, len(setup.HIDDEN)))

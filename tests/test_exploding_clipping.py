@@ -111,3 +111,11 @@ def test_chain_amplifies_a_small_change_of_z1_by_25_cubed():
     biases[0] = biases[0] + 1e-7  # z_1 = 1e-7
     zs, _ = backprop.forward(weights, biases, np.array([[X]]))
     assert zs[-1][0, 0] / zs[0][0, 0] == pytest.approx(25.0**3, rel=1e-3)
+
+
+def test_threshold_one_tenth_dips_below_the_target_only_on_isolated_steps(runs):
+    excess = runs[1e-1]["excess"]
+    good = np.nonzero(excess < ecl.GOOD)[0]
+    assert good.size > 1 and np.all(np.diff(good) > 1)  # never two steps running
+    assert good.size < 0.1 * excess.size
+    assert ecl.values({"runs": list(runs.values())})["t1e1_good_steps"] == good.size

@@ -100,6 +100,8 @@ def test_after_training_the_first_hidden_layer_is_the_faster(s):
     for name in ("tanh", "tanh_xavier", "relu_he", "residual", "clipped"):
         assert s[name]["end"] > 1, name
     assert s["relu_he"]["end"] > 3  # ReLU + He does not keep the ratio near 1
+    # explorer.md: "longer runs can leave that range" (0.1 to 10) cites this run
+    assert s["relu_he"]["end"] > 10
 
 
 def test_the_sigmoid_baseline_still_vanishes_after_training(s):
