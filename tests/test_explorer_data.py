@@ -217,6 +217,8 @@ def test_values_quote_the_data():
     assert values["sigmoid6_speed_factor"] == pytest.approx(s[-1] / s[0])
     g, s = run(10, "relu", "large")["gradient"][0], run(10, "relu", "large")["speed"][0]
     assert values["relu_large_speed_ratio"] == pytest.approx(s[0] / s[-1])
+    assert values["relu_large_speed_ratio_2sf"] == pytest.approx(s[0] / s[-1],
+                                                                 rel=0.05)
     assert values["relu_large_gradient_ratio"] == pytest.approx(g[0] / g[-1])
     assert values["n_settings"] == 4
     assert values["n_diverged"] == 2  # he ×2 and large ×1, both 10 layers
