@@ -128,7 +128,7 @@ def _render(snippet: Path, target: Path) -> tuple[str, float | None]:
     tmp = Path(tempfile.mkdtemp(prefix=f"{snippet.stem}-", dir=target.parent))
     start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, str(snippet), "--out", str(tmp)],
+        [sys.executable, str(snippet), "--out", str(tmp), "--keep-measured"],
         capture_output=True, text=True, env=env, cwd=snippet.parent,
     )
     seconds = time.perf_counter() - start

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import pickle
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -110,8 +111,9 @@ def _plain(value):
     return value
 
 
-def render(module: ModuleType, out: Path) -> dict:
-    """Run a figure snippet: measure, draw both themes, write SVGs and a manifest."""
+def render(module: ModuleType, out: Path, keep_measured: bool = False) -> dict:
+    """Run a figure snippet: measure, draw both themes, write SVGs and a manifest
+    (and, with ``keep_measured``, what measure() returned, pickled)."""
     name = Path(module.__file__).stem
     specs = getattr(module, "FIGURES", {})
     for fig_id, spec in specs.items():
@@ -119,6 +121,8 @@ def render(module: ModuleType, out: Path) -> dict:
             raise ValueError(f"{name}.py: figure {fig_id!r} needs non-empty alt text")
     data = module.measure()
     out.mkdir(parents=True, exist_ok=True)
+    if keep_measured:  # the build keeps it: tests assert on the build's own result
+        (out / f"{name}.measured.pickle").write_bytes(pickle.dumps(data, protocol=5))
     for theme in THEMES:
         PALETTE[:] = PALETTES[theme]
         with plt.rc_context(rc(theme)):
@@ -170,11 +174,14 @@ def main(module: ModuleType, argv: list[str] | None = None) -> None:
         parser.add_argument("--mnist", metavar="PATH",
                             help="folder with MNIST's IDX .gz files: print the "
                             "tables for Nielsen's 784-input networks, draw nothing")
+    parser.add_argument("--keep-measured", action="store_true",
+                        help="also write what measure() returned to "
+                        "<snippet>.measured.pickle (the build does, for the tests)")
     args, _ = parser.parse_known_args(argv)
     if getattr(args, "mnist", None):
         print(plain_text(module.mnist_report(args.mnist)))
         return
-    manifest = render(module, args.out)
+    manifest = render(module, args.out, args.keep_measured)
     for fig_id in manifest["figures"]:
         print(f"wrote {args.out / fig_id}.svg and {fig_id}-dark.svg")
     for key, value in manifest["values"].items():

@@ -1,10 +1,12 @@
 """Shared fixtures: one clean build of the real site per test session."""
 
 import os
+import pickle
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -16,6 +18,12 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 ROOT = Path(__file__).resolve().parents[1]
 # What a build reads; everything else (caches, .venv, site/) stays behind.
 SOURCES = ("mkdocs.yml", "docs", "snippets", "hooks")
+sys.path.insert(0, str(ROOT / "hooks"))
+import figures as figure_hook  # noqa: E402  (the build's own cache key)
+
+# Figure caches whose outputs tests may reuse: a local build's, then each clean build
+# this session makes (build_clean appends).
+FIGURE_CACHES = [ROOT / ".cache" / "figures"]
 
 
 def copy_project(dest: Path) -> Path:
@@ -39,7 +47,43 @@ def build_clean(dest: Path) -> Path:
         cwd=project, capture_output=True, text=True, env=env,
     )
     assert proc.returncode == 0, f"mkdocs build failed:\n{proc.stdout}{proc.stderr}"
+    FIGURE_CACHES.append(project / ".cache" / "figures")
     return project / "site"
+
+
+class _SnippetUnpickler(pickle.Unpickler):
+    """The build runs a snippet as a script, so its classes pickle as __main__.X."""
+
+    def __init__(self, file, module: ModuleType):
+        super().__init__(file)
+        self.module = module
+
+    def find_class(self, module_name, name):
+        if module_name == "__main__":
+            return getattr(self.module, name)
+        return super().find_class(module_name, name)
+
+
+def measured(module: ModuleType):
+    """``module.measure()``: the result a build of the same sources already computed
+    (same cache key as the figure, so never stale), or else computed now.
+
+    A snippet's tests then check exactly what the site shows, and the suite does not
+    run each experiment again after building the site.
+    """
+    path = Path(module.__file__)
+    found = f"{path.stem}@{figure_hook.cache_key(path)}/{path.stem}.measured.pickle"
+    for cache in reversed(FIGURE_CACHES):
+        if (cache / found).is_file():
+            with open(cache / found, "rb") as f:
+                return _SnippetUnpickler(f, module).load()
+    return module.measure()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that need the built site run first, so the snippet tests after them
+    reuse that build's measurements (``measured``) instead of recomputing them."""
+    items.sort(key=lambda item: "built_site" not in getattr(item, "fixturenames", ()))
 
 
 @pytest.fixture(scope="session")

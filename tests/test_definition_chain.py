@@ -15,6 +15,7 @@ import pytest
 
 import backprop
 import definition_chain as dc
+from conftest import measured
 from tryit import run_try_it, try_it_code
 
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "definition.md"
@@ -22,7 +23,7 @@ PAGE = Path(__file__).resolve().parents[1] / "docs" / "definition.md"
 
 @pytest.fixture(scope="module")
 def data() -> dict:
-    return dc.measure()
+    return measured(dc)
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,12 @@ import pytest
 
 import backprop
 import exploding_chain as ec
+from conftest import measured
 
 
 @pytest.fixture(scope="module")
 def h():
-    return ec.measure()
+    return measured(ec)
 
 
 def test_excess_cost_matches_the_module_cost():

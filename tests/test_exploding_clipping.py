@@ -6,12 +6,13 @@ import pytest
 
 import backprop
 import exploding_clipping as ecl
+from conftest import measured
 from why_exploding import X, exploding_chain
 
 
 @pytest.fixture(scope="module")
 def runs():
-    return {r["threshold"]: r for r in ecl.measure()["runs"]}
+    return {r["threshold"]: r for r in measured(ecl)["runs"]}
 
 
 

@@ -6,11 +6,12 @@ import pytest
 from scipy.stats import skew
 
 import exploding_histogram as eh
+from conftest import measured
 
 
 @pytest.fixture(scope="module")
 def data():
-    return eh.measure()
+    return measured(eh)
 
 
 def test_there_is_one_value_per_seed(data):

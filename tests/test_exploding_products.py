@@ -5,12 +5,13 @@ import numpy as np
 import pytest
 
 import exploding_products as ep
+from conftest import measured
 from tryit import run_try_it
 
 
 @pytest.fixture(scope="module")
 def data():
-    return ep.measure()
+    return measured(ep)
 
 
 @pytest.fixture(scope="module")

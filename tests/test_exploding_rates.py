@@ -6,11 +6,12 @@ import pytest
 from scipy.special import polygamma
 
 import exploding_rates as er
+from conftest import measured
 
 
 @pytest.fixture(scope="module")
 def rows():
-    return er.measure()["rows"]
+    return measured(er)["rows"]
 
 
 def _standard_error(n: int) -> float:

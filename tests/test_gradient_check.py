@@ -5,11 +5,12 @@ import pytest
 
 import backprop
 import gradient_check
+from conftest import measured
 
 
 @pytest.fixture(scope="module")
 def data():
-    return gradient_check.measure()
+    return measured(gradient_check)
 
 
 def test_backprop_agrees_with_finite_differences_far_below_tolerance(data):

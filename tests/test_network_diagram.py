@@ -6,6 +6,7 @@ import pytest
 import backprop
 import network_diagram as nd
 import two_neuron
+from conftest import measured
 from tryit import run_try_it
 
 LAYERS = range(2, len(two_neuron.SIZES) + 1)
@@ -14,7 +15,7 @@ PAIRS = [(j, k) for j in (1, 2) for k in (1, 2)]
 
 @pytest.fixture(scope="module")
 def data():
-    return nd.measure()
+    return measured(nd)
 
 
 @pytest.fixture(scope="module")
@@ -134,4 +135,4 @@ def test_nudge_table_marks_exactly_the_unmoved_weighted_inputs(vals):
 def test_try_it_prints_the_same_z_twice():
     by_hand, from_forward = map(float, run_try_it("notation.md").split())
     assert by_hand == pytest.approx(from_forward, abs=1e-12)
-    assert by_hand == pytest.approx(nd.values(nd.measure())["z3_1_forward"], abs=1e-12)
+    assert by_hand == pytest.approx(nd.values(measured(nd))["z3_1_forward"], abs=1e-12)

@@ -15,6 +15,7 @@ import pytest
 import data
 import nielsen_speeds as ns
 import plotstyle
+from conftest import measured
 from idxfiles import write_mnist
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def result():
-    return ns.measure()
+    return measured(ns)
 
 
 @pytest.fixture(scope="module")

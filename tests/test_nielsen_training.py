@@ -14,6 +14,7 @@ import data
 import nielsen_speeds as ns
 import nielsen_training as nt
 import plotstyle
+from conftest import measured
 from idxfiles import write_mnist
 from tryit import run_try_it
 
@@ -22,7 +23,7 @@ EXTRA_SEEDS = nt.EXTRA_SEEDS
 
 @pytest.fixture(scope="module")
 def result():
-    return nt.measure()
+    return measured(nt)
 
 
 @pytest.fixture(scope="module")

@@ -11,11 +11,12 @@ import pytest
 import architectures
 import backprop
 import remedies_init as ri
+from conftest import measured
 
 
 @pytest.fixture(scope="module")
 def d():
-    return ri.measure()
+    return measured(ri)
 
 
 @pytest.fixture(scope="module")

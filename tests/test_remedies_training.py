@@ -10,13 +10,14 @@ import pytest
 import backprop
 import remedies_init as ri
 import remedies_training as rt
+from conftest import measured
 
 LEARNERS = ["tanh_xavier", "relu_he", "batchnorm", "clipped"]  # reach the target
 
 
 @pytest.fixture(scope="module")
 def d():
-    return rt.measure()
+    return measured(rt)
 
 
 @pytest.fixture(scope="module")

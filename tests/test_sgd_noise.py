@@ -6,6 +6,7 @@ import pytest
 import backprop
 import sgd_noise as sn
 import sgd_training as setup
+from conftest import measured
 
 START, PLATEAU = 0, 1
 M10, M100 = sn.BATCHES.index(10), sn.BATCHES.index(100)
@@ -14,7 +15,7 @@ ERR, COS = 0, 1
 
 @pytest.fixture(scope="module")
 def d():
-    return sn.measure()
+    return measured(sn)
 
 
 def test_noise_of_the_full_batch_is_zero():

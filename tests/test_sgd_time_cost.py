@@ -6,12 +6,13 @@ import pytest
 import backprop
 import sgd_time_cost as tc
 import sgd_training as setup
+from conftest import measured
 from tryit import run_try_it
 
 
 @pytest.fixture(scope="module")
 def d():
-    return tc.measure()
+    return measured(tc)
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """Claims of the "Speed of learning under SGD" page about training the deep network.
 
-``sgd_training.measure()`` runs once (module fixture); every claim is checked on each
+``measured(sgd_training)`` runs once (module fixture); every claim is checked on each
 seed or on the median over seeds, as the page states it.
 """
 
@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 
 import sgd_training as st
+from conftest import measured
 
 
 @pytest.fixture(scope="module")
 def d():
-    return st.measure()
+    return measured(st)
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ import pytest
 import backprop
 import two_deltas as td
 import two_neuron
+from conftest import measured
 from tryit import run_try_it
 
 LAYERS = list(range(2, 7))
@@ -81,7 +82,7 @@ def fd_errors(weights, biases, x, y):
 
 @pytest.fixture(scope="module")
 def data():
-    return td.measure()
+    return measured(td)
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,14 @@ from threadpoolctl import threadpool_limits
 
 import backprop
 import why_chain
+from conftest import measured
 from tryit import run_try_it
 
 
 @pytest.fixture(scope="module")
 def data():
     with threadpool_limits(1):  # small matrices: extra BLAS threads only contend
-        return why_chain.measure()
+        return measured(why_chain)
 
 
 def test_backprop_equals_the_product_for_the_table_chain(data):

@@ -5,11 +5,12 @@ import pytest
 
 import backprop
 import why_exploding
+from conftest import measured
 
 
 @pytest.fixture(scope="module")
 def data():
-    return why_exploding.measure()
+    return measured(why_exploding)
 
 
 def test_every_weighted_input_is_exactly_zero(data):

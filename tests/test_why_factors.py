@@ -7,12 +7,13 @@ from threadpoolctl import threadpool_limits
 import backprop
 import data as digits
 import why_factors
+from conftest import measured
 
 
 @pytest.fixture(scope="module")
 def data():
     with threadpool_limits(1):  # small matrices: extra BLAS threads only contend
-        return why_factors.measure()
+        return measured(why_factors)
 
 
 @pytest.fixture(scope="module")

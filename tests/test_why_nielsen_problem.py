@@ -5,12 +5,13 @@ import pytest
 from threadpoolctl import threadpool_limits
 
 import why_nielsen_problem as nielsen
+from conftest import measured
 
 
 @pytest.fixture(scope="module")
 def data():
     with threadpool_limits(1):  # small matrices: extra BLAS threads only contend
-        return nielsen.measure()
+        return measured(nielsen)
 
 
 @pytest.fixture(scope="module")

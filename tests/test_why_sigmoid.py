@@ -5,11 +5,12 @@ import pytest
 
 import backprop
 import why_sigmoid
+from conftest import measured
 
 
 @pytest.fixture(scope="module")
 def data():
-    return why_sigmoid.measure()
+    return measured(why_sigmoid)
 
 
 def test_sigmoid_prime_never_exceeds_a_quarter():

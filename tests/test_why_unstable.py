@@ -6,12 +6,13 @@ from threadpoolctl import threadpool_limits
 
 import backprop
 import why_unstable
+from conftest import measured
 
 
 @pytest.fixture(scope="module")
 def data():
     with threadpool_limits(1):  # small matrices: extra BLAS threads only contend
-        return why_unstable.measure()
+        return measured(why_unstable)
 
 
 @pytest.fixture(scope="module")
