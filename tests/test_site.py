@@ -1,6 +1,7 @@
 """The built site: alt text, nothing loaded from elsewhere, links, determinism."""
 
 import filecmp
+import gzip
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -91,6 +92,55 @@ def test_mathjax_is_served_by_the_site(built_site):
     html = (built_site / "index.html").read_text()
     assert "assets/mathjax/tex-svg-full.js" in html
     assert (built_site / "assets/mathjax/tex-svg-full.js").stat().st_size > 1e6
+
+
+FIGURE_BUDGET = 250_000  # bytes per figure or data file (DESIGN.md, "Budgets")
+PAGE_BUDGET = 500_000  # gzipped bytes of a page's HTML, figures and data
+# What a page loads of its own: images, and data files its scripts read (data-src).
+OWN_FILE = re.compile(r'(?:src|data-src)="([^"#?]+)')
+SHARED = ("assets/", "javascripts/", "stylesheets/", "search/")
+
+
+def own_files(site: Path, page: Path) -> list[Path]:
+    """The page itself and the local files it loads that no other page shares."""
+    found = [page]
+    for url in OWN_FILE.findall(page.read_text(encoding="utf-8")):
+        if is_external(url) or url.startswith(("data:", "/")):  # 404.html: absolute
+            continue
+        target = (page.parent / unquote(url)).resolve()
+        rel = target.relative_to(site.resolve()).as_posix()
+        if target.is_file() and not rel.startswith(SHARED) and target not in found:
+            found.append(target)
+    return found
+
+
+def test_no_figure_or_data_file_is_over_budget(built_site):
+    files = [p for folder in ("figures", "data")
+             for p in (built_site / folder).rglob("*") if p.is_file()]
+    files += list((built_site / "notebooks").rglob("*.ipynb"))
+    assert len(files) > 20
+    heavy = sorted(f"{p.relative_to(built_site)}: {p.stat().st_size:,} B"
+                   for p in files if p.stat().st_size > FIGURE_BUDGET)
+    assert not heavy, f"over {FIGURE_BUDGET:,} B:\n" + "\n".join(heavy)
+
+
+def test_every_page_weighs_at_most_its_budget_gzipped(built_site):
+    weights = {}
+    for page in html_pages(built_site):
+        files = own_files(built_site, page)
+        weights[page.relative_to(built_site).as_posix()] = sum(
+            len(gzip.compress(f.read_bytes(), mtime=0)) for f in files)
+    assert weights["why/index.html"] > 10_000  # figures are counted, not skipped
+    heavy = sorted(f"{page}: {w:,} B" for page, w in weights.items()
+                   if w > PAGE_BUDGET)
+    assert not heavy, f"pages over {PAGE_BUDGET:,} B gzipped:\n" + "\n".join(heavy)
+
+
+def test_own_files_of_a_page_include_both_themes_figures(built_site):
+    names = [p.name for p in own_files(built_site, built_site / "why/index.html")]
+    assert "why_sigmoid.svg" in names and "why_sigmoid-dark.svg" in names
+    explorer = own_files(built_site, built_site / "explorer/index.html")
+    assert "explorer.json" in [p.name for p in explorer]
 
 
 def resolve(site: Path, page: Path, href: str) -> tuple[Path, str]:
