@@ -66,9 +66,10 @@ def values(d: dict) -> dict:
 def draw(d: dict, theme: str) -> dict:
     import matplotlib.pyplot as plt
 
+    colours = plotstyle.palette(theme)
     fig, ax = plt.subplots()
     x = d["log10_max"]
-    ax.hist(x, bins=40, density=True, color=plotstyle.PALETTE[0], alpha=0.6,
+    ax.hist(x, bins=40, density=True, color=colours[0], alpha=0.6,
             label=f"{N_SEEDS:,} seeds")
     grid = np.linspace(x.min() - 1, x.max() + 1, 300)
     sd = d["sd_theory"]
@@ -81,7 +82,7 @@ def draw(d: dict, theme: str) -> dict:
         ax.axvline(q, color=ink, linewidth=1, linestyle=":")
     ax.plot([], [], ":", color=ink, linewidth=1,
             label=f"{BAND[0]}th and {BAND[1]}th percentiles")
-    ax.axvline(D2L_LOG10, color=plotstyle.PALETTE[5], linewidth=1.5, linestyle="-.",
+    ax.axvline(D2L_LOG10, color=colours[5], linewidth=1.5, linestyle="-.",
                label="d2l: about $10^{25}$")
     ax.set_xlabel(rf"$\log_{{10}}$ largest $|$entry$|$ of $P_{{{K}}}$")
     ax.set_ylabel("density")

@@ -123,7 +123,7 @@ def draw(d: dict, theme: str) -> dict:
     k = d["k"]
     labels = {"plain": rf"$A_i$: ${N} \times {N}$, entries $N(0, 1)$",
               "scaled": rf"scaled by $1/\sqrt{{n}}$: entries $N(0, 1/{N})$"}
-    for (name, label), colour in zip(labels.items(), plotstyle.PALETTE):
+    for (name, label), colour in zip(labels.items(), plotstyle.palette(theme)):
         median, lo, hi = band(d[name]["max_entry"])
         ax.fill_between(k, lo, hi, color=colour, alpha=0.25, linewidth=0)
         ax.plot(k, median, color=colour, label=label)
@@ -133,7 +133,7 @@ def draw(d: dict, theme: str) -> dict:
                 linewidth=1)
     ax.plot([], [], "--", color=plotstyle.ink(theme), linewidth=1,
             label="slope from theory")
-    ax.plot([K], [D2L_LOG10], "*", color=plotstyle.PALETTE[5], markersize=10,
+    ax.plot([K], [D2L_LOG10], "*", color=plotstyle.palette(theme)[5], markersize=10,
             label="d2l's printout, one seed (about $10^{25}$)")
     ax.set_xlabel(r"multiplications $k$")
     ax.set_ylabel(r"$\log_{10}$ largest $|$entry$|$ of $P_k$")
