@@ -2,12 +2,15 @@
 
 A page quotes ``{{ value SNIPPET.KEY }}`` (``hooks/figures.py``). The build only
 checks that the key exists; this test checks that ``tests/test_SNIPPET.py`` names
-KEY inside an ``assert`` statement, read with ``ast`` (not run), in one of two ways:
+KEY inside an ``assert`` statement, read with ``ast`` (not run), in one of three
+ways:
 
 1. as a string constant anywhere inside the assert, calls included:
    ``assert vals["n_seeds"] == 2000``,
    ``assert vals["ratio"] == pytest.approx(expected, rel=1e-12)``;
-2. for a key a test builds with an f-string, in a module-level tuple, list or set of
+2. as a string constant in the iterable of a ``for`` loop that contains an assert:
+   ``for key in ("plain_rate", "plain_rate_row"): assert vals[key] > 0``;
+3. for a key a test builds with an f-string, in a module-level tuple, list or set of
    string constants whose name appears inside an assert, in the iterable of a ``for``
    loop that contains an assert, or in the decorators of a test function that
    contains an assert (``pytest.mark.parametrize``)::
@@ -76,6 +79,7 @@ def pinned_keys(source: str) -> set[str]:
             pinned |= _strings(node)
             used |= _names(node)
         elif isinstance(node, (ast.For, ast.AsyncFor)) and _has_assert(node):
+            pinned |= _strings(node.iter)
             used |= _names(node.iter)
         elif isinstance(node, ast.FunctionDef) and _has_assert(node):
             for decorator in node.decorator_list:
@@ -125,6 +129,10 @@ def test_checker_counts_listed_keys_only_where_an_assert_uses_the_list():
     source = ('LOOPED = ("a1", "a2")\nINSIDE = ["b1"]\nDECORATED = ("c1",)\n'
               'UNUSED = ("d1",)\nMIXED = ("e1", 2)\n'
               'def test_a(v):\n'
+              '    for key in ("f1", "f2"):\n'
+              '        assert v[key]\n'
+              '    for key in ("g1",):\n'
+              '        print(v[key])\n'
               '    for key in LOOPED:\n'
               '        assert v[key] > 0\n'
               '    assert all(v[k] for k in INSIDE)\n'
@@ -134,7 +142,7 @@ def test_checker_counts_listed_keys_only_where_an_assert_uses_the_list():
               '@pytest.mark.parametrize("key", DECORATED)\n'
               'def test_b(v, key):\n'
               '    assert v[key] < 1\n')
-    assert pinned_keys(source) == {"a1", "a2", "b1", "c1"}
+    assert pinned_keys(source) == {"a1", "a2", "b1", "c1", "f1", "f2"}
 
 
 def test_checker_reports_every_unpinned_key_by_file(tmp_path):
