@@ -72,7 +72,10 @@ def table(data: dict) -> str:
     head = "| | | " + " | ".join(rf"\(l = {l}\)" for l in data["layers"]) + " |"
     lines = [head, "|:--|:--|" + "--:|" * len(data["layers"])]
 
-    def row(group: str, name: str, cells: list[float], fmt=plotstyle.number) -> None:
+    def four_digits(v: float) -> str:
+        return plotstyle.number(v, digits=4)
+
+    def row(group: str, name: str, cells: list[float], fmt=four_digits) -> None:
         lines.append(f"| {group} | {name} | " + " | ".join(map(fmt, cells)) + " |")
 
     for i, name in enumerate(ENTRIES):

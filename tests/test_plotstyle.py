@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import plotstyle
+from tables import read_number
 
 SNIPPETS = Path(__file__).resolve().parents[1] / "snippets"
 
@@ -68,22 +69,11 @@ def test_number_formats_each_range(x, digits, text):
     assert plotstyle.number(x, digits) == text
 
 
-def _read(text: str) -> float:
-    """The value a reader takes from ``plotstyle.number``'s output."""
-    if text.startswith(r"\("):  # \(m \times 10^{e}\) or \(10^{e}\) or \(-10^{e}\)
-        head, _, power = text[2:-2].partition("10^{")
-        mantissa = head.replace(r"\times", "").strip()
-        sign_only = mantissa in ("", "-")
-        m = float(mantissa + "1") if sign_only else float(mantissa)
-        return m * 10.0 ** int(power.rstrip("}"))
-    return float(text.replace("\u2212", "-").replace(",", ""))
-
-
 def test_number_keeps_the_significant_digits_it_is_asked_for():
     rng = np.random.default_rng(0)
     for x in 10.0 ** rng.uniform(-12, 12, 500) * rng.choice([-1, 1], 500):
         for digits in (2, 3, 6):
-            value = _read(plotstyle.number(x, digits))
+            value = read_number(plotstyle.number(x, digits))
             if abs(x) < 10 ** digits or abs(x) >= 1e6:
                 assert value == pytest.approx(x, rel=0.51 * 10.0 ** (1 - digits))
             else:  # whole numbers below a million: at least as precise
@@ -100,6 +90,14 @@ def test_number_refuses_what_it_cannot_format():
     for digits in (0, -1, 2.5, True):
         with pytest.raises(ValueError, match="digits"):
             plotstyle.number(1.0, digits)
+
+
+def test_read_number_reads_each_form_back():
+    assert read_number("\u22121,234.5") == -1234.5
+    assert read_number(r"\(2.5 \times 10^{-8}\)") == pytest.approx(2.5e-8)
+    assert read_number(r"\(-10^{-3}\)") == pytest.approx(-1e-3)
+    with pytest.raises(ValueError):
+        read_number(r"\(2.5\)")
 
 
 def test_no_snippet_keeps_its_own_number_formatter():
