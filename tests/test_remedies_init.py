@@ -34,10 +34,8 @@ def vals(d):
 
 
 def test_network_has_six_hidden_layers_and_at_least_20_seeds(d):
-    assert ri.SIZES[0] == 64 and ri.SIZES[-1] == 10
-    assert len(ri.HIDDEN) == 6
     for r in d.values():
-        assert r["bias"].shape == (ri.N_SEEDS, 6) and ri.N_SEEDS >= 20
+        assert r["bias"].shape == (20, 6)  # (seeds, hidden layers 2..7)
 
 
 def test_baseline_first_hidden_layer_learns_over_1000_times_slower(d, ratio):
@@ -138,11 +136,12 @@ def test_output_matches_each_forward_pass():
         backprop.forward(w, b, x_test, "tanh")[1][-1])
 
 
-def test_values_are_the_medians(d, vals, ratio):
-    for name in ri.REMEDIES:
-        assert vals[f"ratio_{name}"] == ratio[name]
-    assert vals["slower_baseline"] == pytest.approx(1 / ratio["baseline"])
-    assert vals["n_seeds"] == ri.N_SEEDS
+def test_quoted_baseline_slowdown_and_seed_count(d, vals):
+    bias = d["baseline"]["bias"]  # (seeds, hidden layers 2..7)
+    assert vals["slower_baseline"] == pytest.approx(
+        1 / np.median(bias[:, 0] / bias[:, -1]), rel=1e-12)
+    assert 1000 < vals["slower_baseline"] < 10_000  # "over 1,000 times slower"
+    assert vals["n_seeds"] == 20 == bias.shape[0]
 
 
 def test_large_network_is_he_scaled_layer_by_layer():
