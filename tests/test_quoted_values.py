@@ -11,7 +11,8 @@ ways:
 2. as a string constant in the iterable of a ``for`` loop that contains an assert:
    ``for key in ("plain_rate", "plain_rate_row"): assert vals[key] > 0``;
 3. for a key a test builds with an f-string, in a module-level tuple, list or set of
-   string constants whose name appears inside an assert, in the iterable of a ``for``
+   string constants (or a dict whose keys are all string constants, e.g. each key's
+   bounds) whose name appears inside an assert, in the iterable of a ``for``
    loop that contains an assert, or in the decorators of a test function that
    contains an assert (``pytest.mark.parametrize``)::
 
@@ -63,11 +64,12 @@ def _has_assert(node: ast.AST) -> bool:
 def pinned_keys(source: str) -> set[str]:
     """Every string a test file names inside an assert (see the module docstring)."""
     tree = ast.parse(source)
-    lists = {}  # module-level NAME = ("key", ...) of string constants only
+    lists = {}  # module-level NAME = ("key", ...) or {"key": ...}: string keys only
     for node in tree.body:
         if isinstance(node, ast.Assign) and isinstance(
-                node.value, (ast.Tuple, ast.List, ast.Set)):
-            elts = node.value.elts
+                node.value, (ast.Tuple, ast.List, ast.Set, ast.Dict)):
+            elts = (node.value.keys if isinstance(node.value, ast.Dict)
+                    else node.value.elts)
             if elts and all(isinstance(e, ast.Constant) and isinstance(e.value, str)
                             for e in elts):
                 for target in node.targets:
@@ -127,6 +129,7 @@ def test_checker_counts_a_string_inside_an_assert_and_its_calls():
 
 def test_checker_counts_listed_keys_only_where_an_assert_uses_the_list():
     source = ('LOOPED = ("a1", "a2")\nINSIDE = ["b1"]\nDECORATED = ("c1",)\n'
+              'BOUNDS = {"h1": (0, 1), "h2": (1, 2)}\n'
               'UNUSED = ("d1",)\nMIXED = ("e1", 2)\n'
               'def test_a(v):\n'
               '    for key in ("f1", "f2"):\n'
@@ -139,10 +142,12 @@ def test_checker_counts_listed_keys_only_where_an_assert_uses_the_list():
               '    for key in UNUSED:\n'
               '        print(v[key])\n'
               '    assert v[MIXED[0]]\n'
+              '    for key, (low, high) in BOUNDS.items():\n'
+              '        assert low < v[key] < high\n'
               '@pytest.mark.parametrize("key", DECORATED)\n'
               'def test_b(v, key):\n'
               '    assert v[key] < 1\n')
-    assert pinned_keys(source) == {"a1", "a2", "b1", "c1", "f1", "f2"}
+    assert pinned_keys(source) == {"a1", "a2", "b1", "c1", "f1", "f2", "h1", "h2"}
 
 
 def test_checker_reports_every_unpinned_key_by_file(tmp_path):
