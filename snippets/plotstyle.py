@@ -5,8 +5,11 @@ A figure snippet defines, at top level:
 - ``FIGURES``: ``{figure_id: plotstyle.Figure(alt=..., caption=...)}``;
 - ``measure() -> dict``: the pure computation, the data its test asserts on;
 - ``draw(data, theme) -> {figure_id: matplotlib Figure}``: one drawing per figure,
-  called once with ``theme="light"`` and once with ``theme="dark"``;
-- optionally ``values(data) -> {name: number or str}``: numbers the pages quote;
+  called once with ``theme="light"`` and once with ``theme="dark"``, inside
+  ``rc(theme)``; it draws what ``measure`` returned (no formula computed again) and
+  takes explicit colours from ``palette(theme)`` and ``ink(theme)``;
+- optionally ``values(data) -> {name: number or str}``: numbers the pages quote
+  (numbers inside Markdown tables or TeX are formatted with ``number``);
 - optionally ``files(data) -> {file name: str}``: data files the site publishes
   under ``data/`` (for example the JSON an interactive page loads);
 - optionally ``mnist_report(path) -> str``: the same experiment on real MNIST
