@@ -144,7 +144,12 @@ def step_bound(spectral: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray
     """
     products = np.stack([spectral[:, 1] * spectral[:, 2],  # w^3, w^4
                          spectral[:, 3] * spectral[:, 4]], axis=1)  # w^5, w^6
-    return 16.0 / (np.sqrt(1.0 + width) * products), products
+    return lower_bound(products, width), products
+
+
+def lower_bound(products: np.ndarray, width: int) -> np.ndarray:
+    """16 / (√(1 + n) ||w^{l+1}||₂ ||w^{l+2}||₂): no two-layer step lies below."""
+    return 16.0 / (np.sqrt(1.0 + width) * products)
 # --8<-- [end:bound]
 
 
@@ -167,10 +172,21 @@ def run_networks(width: int, scheme: str) -> dict:
     }
 
 
+BOUND_GRID = np.geomspace(0.05, 30, 200)  # norm products where the bound is drawn
+
+
 def measure() -> dict:
     runs = {(width, scheme): run_networks(width, scheme)
             for width in WIDTHS for scheme in SCHEMES}
-    return {"runs": runs, "layers": list(range(2, DEPTH + 1))}
+    return {
+        "runs": runs,
+        "layers": list(range(2, DEPTH + 1)),
+        # the example network's two steps, ||δ^4||/||δ^2|| and ||δ^6||/||δ^4||
+        "example_steps": {scheme: steps(runs[2, scheme])[EXAMPLE]
+                          for scheme in SCHEMES},
+        # the drawn curve of the two-neuron network's bound
+        "bound_curve": (BOUND_GRID, lower_bound(BOUND_GRID, 2)),
+    }
 
 
 def steps(run: dict) -> np.ndarray:
@@ -221,37 +237,36 @@ def values(data: dict) -> dict:
                 np.median(products[~short]))
             out[f"past_threshold_long_w{width}_{scheme}"] = float(
                 np.mean(products[~short] > threshold(width)))
-    example = data["runs"][2, "nielsen"]["norms"][EXAMPLE, 0]
+    example = data["example_steps"]["nielsen"]
     out["max_measure_gap"] = max(  # largest gap between the two measures' shares
         abs(out[f"{stat}_{name}_delta"] - out[f"{stat}_{name}_bias"])
         for name in (f"w{w}_{s}" for w in WIDTHS for s in SCHEMES)
         for stat in ("plain", "strong"))
     out["threshold_w2"] = threshold(2)
-    out["example_step_42"] = float(example[2] / example[0])
-    out["example_step_64"] = float(example[4] / example[2])
+    out["example_step_42"] = float(example[0])
+    out["example_step_64"] = float(example[1])
     return out
 
 
 def draw(data: dict, theme: str) -> dict:
-    return {"definition_chain_example": _draw_example(data),
+    return {"definition_chain_example": _draw_example(data, theme),
             "definition_chain_weaker_step": _draw_weaker(data, theme),
             "definition_chain_bound": _draw_bound(data, theme)}
 
 
-def _draw_example(data: dict):
+def _draw_example(data: dict, theme: str):
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots()
     layers = np.array(data["layers"])
-    for colour, scheme in zip(plotstyle.PALETTE, SCHEMES):
+    for colour, scheme in zip(plotstyle.palette(theme), SCHEMES):
         full, bias = data["runs"][2, scheme]["norms"][EXAMPLE]
         ax.semilogy(layers, full, "o-", color=colour,
                     label=r"$\|\delta^l\|$, " + SCHEME_LABEL[scheme])
         ax.semilogy(layers, bias, "s--", color=colour, markersize=4, alpha=0.8,
                     label=r"$\|\partial C/\partial b^l\|$")
-        for lo, hi in ((2, 4), (4, 6)):
-            ratio = full[hi - 2] / full[lo - 2]
-            mid = np.sqrt(full[hi - 2] * full[lo - 2])
+        for (lo, hi), ratio in zip(((2, 4), (4, 6)), data["example_steps"][scheme]):
+            mid = np.sqrt(full[hi - 2] * full[lo - 2])  # halfway on the log axis
             below = scheme == "nielsen"  # default labels under, large over
             ax.annotate(f"×{ratio:.0f}", (lo + 1, mid), color=colour, fontsize=8,
                         xytext=(4, -12) if below else (-30, 8),
@@ -269,7 +284,7 @@ def _draw_weaker(data: dict, theme: str):
     fig, ax = plt.subplots()
     styles = {2: "-", 30: ":"}
     for width in WIDTHS:
-        for colour, scheme in zip(plotstyle.PALETTE, SCHEMES):
+        for colour, scheme in zip(plotstyle.palette(theme), SCHEMES):
             weaker = data["runs"][width, scheme]["stats"]["delta"]["weaker"]
             share = np.linspace(0, 1, 401)  # quantiles keep the SVG small
             ax.plot(np.quantile(weaker, share), share, color=colour,
@@ -290,13 +305,12 @@ def _draw_bound(data: dict, theme: str):
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots()
-    for colour, scheme in zip(plotstyle.PALETTE, SCHEMES):
+    for colour, scheme in zip(plotstyle.palette(theme), SCHEMES):
         run = data["runs"][2, scheme]
         ax.scatter(run["products"].ravel(), steps(run).ravel(), s=3,
                    color=colour, alpha=0.35, linewidths=0, rasterized=True,
                    label=SCHEME_LABEL[scheme])
-    grid = np.geomspace(0.05, 30, 200)
-    ax.plot(grid, 16 / (np.sqrt(3) * grid), color=plotstyle.ink(theme),
+    ax.plot(*data["bound_curve"], color=plotstyle.ink(theme),
             linewidth=1.2, label="guaranteed lower bound")
     ax.axhline(FACTOR, color=plotstyle.ink(theme), linewidth=0.8, linestyle="--")
     ax.axhline(1, color=plotstyle.ink(theme), linewidth=0.8, linestyle=":")

@@ -134,7 +134,7 @@ def draw(h: dict, theme: str) -> dict:
     steps = np.arange(ZOOM)
     grads = np.abs(h["grad_b"][:ZOOM])
     floor = 10 ** np.floor(np.log10(grads[grads > 0].min()) - 1)
-    for j, (colour, marker) in enumerate(zip(plotstyle.PALETTE, "osD^")):
+    for j, (colour, marker) in enumerate(zip(plotstyle.palette(theme), "osD^")):
         shown = np.where(grads[:, j] > 0, grads[:, j], floor)
         left.semilogy(steps, shown, marker=marker, color=colour,
                       label=rf"$b_{j + 1}$", clip_on=False)
@@ -143,7 +143,7 @@ def draw(h: dict, theme: str) -> dict:
     left.set_xlabel("step")
     left.set_ylabel(r"$|\partial C/\partial b_j|$ (bottom edge: exactly 0)")
     left.legend(fontsize=8, ncols=2)
-    right.semilogy(h["excess"], color=plotstyle.PALETTE[0])
+    right.semilogy(h["excess"], color=plotstyle.palette(theme)[0])
     right.axhline(h["excess"][0], color=plotstyle.ink(theme), linewidth=1,
                   linestyle=":", label="at the start")
     right.legend(fontsize=8)

@@ -91,18 +91,6 @@ def _label(t: float) -> str:
     return f"{t:g}" if t >= 1e-2 else rf"\(10^{{{round(np.log10(t))}}}\)"
 
 
-def _num(x: float) -> str:
-    if x == 0:
-        return "0"
-    if abs(x) >= 100:
-        return f"{x:,.0f}"
-    if abs(x) >= 1e-2:
-        return f"{x:.3g}"
-    mantissa, exponent = f"{x:.1e}".split("e")
-    power = rf"10^{{{int(exponent)}}}"
-    return rf"\({power}\)" if mantissa == "1.0" else rf"\({mantissa} \times {power}\)"
-
-
 def table(runs: list) -> str:
     rows = [
         r"| threshold \(\tau\) | steps clipped | largest norm fed to the update "
@@ -112,14 +100,15 @@ def table(runs: list) -> str:
         r"| \(\lvert\partial C/\partial b_1\rvert\) fed to the last update |",
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    num = plotstyle.number
     for r in runs:
         s = summary(r)
-        tail = (_num(s["tail_hi"]) if np.isclose(s["tail_lo"], s["tail_hi"], rtol=0.05)
-                else f"{_num(s['tail_lo'])} to {_num(s['tail_hi'])}")
-        cells = [_label(r["threshold"]), f"{s['clipped_steps']:,}", _num(s["max_fed"]),
-                 _num(s["largest_step"]), tail,
+        tail = (num(s["tail_hi"]) if np.isclose(s["tail_lo"], s["tail_hi"], rtol=0.05)
+                else f"{num(s['tail_lo'])} to {num(s['tail_hi'])}")
+        cells = [_label(r["threshold"]), f"{s['clipped_steps']:,}", num(s["max_fed"]),
+                 num(s["largest_step"]), tail,
                  "never" if s["first_good"] < 0 else f"{s['first_good']:,}",
-                 _num(s["end_grad_b1"])]
+                 num(s["end_grad_b1"])]
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
@@ -136,8 +125,8 @@ def values(d: dict) -> dict:
         v[f"{name}_end_raw"] = s["end_raw"]
         v[f"{name}_tail_lo"], v[f"{name}_tail_hi"] = s["tail_lo"], s["tail_hi"]
         v[f"{name}_largest_step"] = s["largest_step"]
-        v[f"{name}_tail_lo_tex"] = _num(s["tail_lo"])
-        v[f"{name}_tail_hi_tex"] = _num(s["tail_hi"])
+        v[f"{name}_tail_lo_tex"] = plotstyle.number(s["tail_lo"])
+        v[f"{name}_tail_hi_tex"] = plotstyle.number(s["tail_hi"])
     tenth = next(r for r in d["runs"] if r["threshold"] == 1e-1)
     v["t1e1_good_steps"] = int(np.sum(tenth["excess"] < GOOD))
     return v
@@ -148,7 +137,7 @@ def draw(d: dict, theme: str) -> dict:
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(7.2, 3.4), sharex=True)
     shown = [r for r in d["runs"] if r["threshold"] in SHOWN]
-    for r, colour in zip(shown, plotstyle.PALETTE):
+    for r, colour in zip(shown, plotstyle.palette(theme)):
         steps = np.arange(1, len(r["excess"]) + 1)
         t = r["threshold"]
         label = ("no clipping" if np.isinf(t) else rf"$\tau = {t:g}$" if t >= 1e-2

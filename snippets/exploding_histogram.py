@@ -49,9 +49,17 @@ def summary(log10_max: np.ndarray) -> dict:
 # --8<-- [end:core]
 
 
+def normal_density(x: np.ndarray, mean: float, sd: float) -> np.ndarray:
+    return np.exp(-0.5 * ((x - mean) / sd) ** 2) / (sd * np.sqrt(2 * np.pi))
+
+
 def measure() -> dict:
     log10_max = last_entries()
-    return {"log10_max": log10_max, **summary(log10_max)}
+    s = summary(log10_max)
+    # the normal curve drawn over the histogram: the seeds' median, theory's width
+    grid = np.linspace(log10_max.min() - 1, log10_max.max() + 1, 300)
+    return {"log10_max": log10_max, **s,
+            "normal_curve": (grid, normal_density(grid, s["median"], s["sd_theory"]))}
 
 
 def values(d: dict) -> dict:
@@ -66,22 +74,20 @@ def values(d: dict) -> dict:
 def draw(d: dict, theme: str) -> dict:
     import matplotlib.pyplot as plt
 
+    colours = plotstyle.palette(theme)
     fig, ax = plt.subplots()
     x = d["log10_max"]
-    ax.hist(x, bins=40, density=True, color=plotstyle.PALETTE[0], alpha=0.6,
+    ax.hist(x, bins=40, density=True, color=colours[0], alpha=0.6,
             label=f"{N_SEEDS:,} seeds")
-    grid = np.linspace(x.min() - 1, x.max() + 1, 300)
-    sd = d["sd_theory"]
-    normal = np.exp(-0.5 * ((grid - d["median"]) / sd) ** 2) / (sd * np.sqrt(2 * np.pi))
     ink = plotstyle.ink(theme)
-    ax.plot(grid, normal, "--", color=ink, linewidth=1,
+    ax.plot(*d["normal_curve"], "--", color=ink, linewidth=1,
             label="normal, width from theory")
     ax.axvline(d["median"], color=ink, linewidth=1.2, label="median")
     for q in (d["lo"], d["hi"]):
         ax.axvline(q, color=ink, linewidth=1, linestyle=":")
     ax.plot([], [], ":", color=ink, linewidth=1,
             label=f"{BAND[0]}th and {BAND[1]}th percentiles")
-    ax.axvline(D2L_LOG10, color=plotstyle.PALETTE[5], linewidth=1.5, linestyle="-.",
+    ax.axvline(D2L_LOG10, color=colours[5], linewidth=1.5, linestyle="-.",
                label="d2l: about $10^{25}$")
     ax.set_xlabel(rf"$\log_{{10}}$ largest $|$entry$|$ of $P_{{{K}}}$")
     ax.set_ylabel("density")

@@ -82,10 +82,15 @@ def measured_rate(log10_norms: np.ndarray, k0: int = 20) -> float:
 # --8<-- [end:core]
 
 
+SCALES = {"plain": 1.0, "scaled": 1 / np.sqrt(N)}  # entries N(0, 1), N(0, 1/n)
+
+
 def measure() -> dict:
-    plain = products()
-    scaled = products(scale=1 / np.sqrt(N))
-    return {"k": np.arange(K + 1), "plain": plain, "scaled": scaled}
+    out = {name: products(scale=scale) for name, scale in SCALES.items()}
+    # predicted growth of log10 ||P_k|| per multiplication (the dashed slopes)
+    out["theory_rate"] = {name: float(lyapunov(N, scale) / np.log(10))
+                          for name, scale in SCALES.items()}
+    return {"k": np.arange(K + 1), **out}
 
 
 def band(log10_values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -98,9 +103,9 @@ def values(d: dict) -> dict:
     ln10 = np.log(10)
     v = {"n": N, "k": K, "n_seeds": N_SEEDS, "band_lo": BAND[0], "band_hi": BAND[1],
          "d2l_log10": D2L_LOG10}
-    for name, scale in (("plain", 1.0), ("scaled", 1 / np.sqrt(N))):
+    for name in SCALES:
         logs = d[name]
-        v[f"{name}_theory_rate"] = float(lyapunov(N, scale) / ln10)
+        v[f"{name}_theory_rate"] = d["theory_rate"][name]
         v[f"{name}_rate"] = measured_rate(logs["spectral"])
         v[f"{name}_rate_entry"] = measured_rate(logs["max_entry"])
         v[f"{name}_rate_row"] = measured_rate(logs["row"])
@@ -123,17 +128,16 @@ def draw(d: dict, theme: str) -> dict:
     k = d["k"]
     labels = {"plain": rf"$A_i$: ${N} \times {N}$, entries $N(0, 1)$",
               "scaled": rf"scaled by $1/\sqrt{{n}}$: entries $N(0, 1/{N})$"}
-    for (name, label), colour in zip(labels.items(), plotstyle.PALETTE):
+    colours = plotstyle.palette(theme)
+    for (name, label), colour in zip(labels.items(), colours):
         median, lo, hi = band(d[name]["max_entry"])
         ax.fill_between(k, lo, hi, color=colour, alpha=0.25, linewidth=0)
         ax.plot(k, median, color=colour, label=label)
-        scale = 1.0 if name == "plain" else 1 / np.sqrt(N)
-        slope = lyapunov(N, scale) / np.log(10)
-        ax.plot(k, median[0] + slope * k, "--", color=plotstyle.ink(theme),
-                linewidth=1)
+        ax.plot(k, median[0] + d["theory_rate"][name] * k, "--",
+                color=plotstyle.ink(theme), linewidth=1)
     ax.plot([], [], "--", color=plotstyle.ink(theme), linewidth=1,
             label="slope from theory")
-    ax.plot([K], [D2L_LOG10], "*", color=plotstyle.PALETTE[5], markersize=10,
+    ax.plot([K], [D2L_LOG10], "*", color=colours[5], markersize=10,
             label="d2l's printout, one seed (about $10^{25}$)")
     ax.set_xlabel(r"multiplications $k$")
     ax.set_ylabel(r"$\log_{10}$ largest $|$entry$|$ of $P_k$")

@@ -137,7 +137,7 @@ def draw(data: dict, theme: str) -> dict:
     import matplotlib.pyplot as plt
 
     lay, ink = data["layout"], plotstyle.ink(theme)
-    hot = plotstyle.PALETTE[0] if theme == "light" else plotstyle.PALETTE[4]
+    hot = plotstyle.palette(theme)[0 if theme == "light" else 4]
     pos = {(l, j): (DX * l, -DY * (j - 1)) for l, j in lay["neurons"]}
     fig, ax = plt.subplots(figsize=(7.8, 3.6))
     ax.set_axis_off()

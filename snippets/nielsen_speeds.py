@@ -166,16 +166,17 @@ def values(data_: dict) -> dict:
 def draw(data_: dict, theme: str) -> dict:
     import matplotlib.pyplot as plt
 
+    colours = plotstyle.palette(theme)
     runs = data_["runs"]
     fig, axes = plt.subplots(1, len(runs), figsize=(8, 3.2), sharey=True)
     for ax, (d, run) in zip(axes, runs.items()):
         layers = np.arange(2, d + 2)
         lo, med, hi = np.percentile(run["bias"], [PERCENTILES[0], 50,
                                                   PERCENTILES[1]], axis=0)
-        ax.vlines(layers, lo, hi, color=plotstyle.PALETTE[0], linewidth=4,
+        ax.vlines(layers, lo, hi, color=colours[0], linewidth=4,
                   alpha=0.5, label="ours, 10th–90th pct.")
-        ax.plot(layers, med, "o", color=plotstyle.PALETTE[0], label="ours, median")
-        ax.plot(layers, NIELSEN[d], "x", color=plotstyle.PALETTE[5], markersize=8,
+        ax.plot(layers, med, "o", color=colours[0], label="ours, median")
+        ax.plot(layers, NIELSEN[d], "x", color=colours[5], markersize=8,
                 markeredgewidth=2, label="Nielsen (MNIST)")
         ax.set_yscale("log")
         ax.set_xticks(layers)

@@ -360,9 +360,10 @@ def _first_dominated(run: dict) -> int:
 # ------------------------------------------------------------------ drawing
 
 
-def _curves(ax, steps, series, style="-", label=True):
+def _curves(ax, steps, series, theme, style="-", label=True):
+    colours = plotstyle.palette(theme)
     for i, col in enumerate(series.T):
-        ax.semilogy(steps, col, style, color=plotstyle.PALETTE[i], linewidth=1.2,
+        ax.semilogy(steps, col, style, color=colours[i], linewidth=1.2,
                     label=f"layer {i + 2}" if label else None)
 
 
@@ -371,12 +372,13 @@ def draw_depth(run: dict, depth: int, theme: str):
 
     steps = np.arange(STEPS)
     fig, (left, right) = plt.subplots(1, 2, figsize=(8, 3.4), sharey=True)
-    _curves(left, steps, run["bias"])
+    _curves(left, steps, run["bias"], theme)
     for i, v in enumerate(NIELSEN_499[depth]):
-        left.plot(STEPS - 1, v, "x", color=plotstyle.PALETTE[i], markersize=8,
+        left.plot(STEPS - 1, v, "x", color=plotstyle.palette(theme)[i], markersize=8,
                   markeredgewidth=2, label="Nielsen, epoch 499" if i == 0 else None)
-    _curves(right, steps, run["full"])
-    _curves(right, steps, run["decayed"], "--", label=False)
+    _curves(right, steps, run["full"], theme)
+    _curves(right, steps, run["decayed"], theme, "--",
+            label=False)
     left.set_title("Nielsen's speed of learning", fontsize=10)
     right.set_title(r"layer gradient: solid, with $(\lambda/n)w$ dashed",
                     fontsize=10)
@@ -395,8 +397,9 @@ def draw_cancel(runs: dict, theme: str):
     steps = np.arange(STEPS)
     fig, axes = plt.subplots(1, 2, figsize=(8, 3.4), sharey=True)
     for ax, lm in zip(axes, LAMBDAS):
-        _curves(ax, steps, runs[(4, lm)]["bias"])
-        _curves(ax, steps, runs[(4, lm)]["examples"], "--", label=False)
+        _curves(ax, steps, runs[(4, lm)]["bias"], theme)
+        _curves(ax, steps, runs[(4, lm)]["examples"], theme, "--",
+                label=False)
         ax.set_title(rf"$\lambda = {lm:g}$", fontsize=10)
         ax.set_xlabel("step (full batch of 1,000)")
     axes[0].set_ylabel(r"$\|\mathrm{mean}_x\,\delta^l_{\bullet,x}\|$ (solid), "

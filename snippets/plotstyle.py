@@ -5,8 +5,11 @@ A figure snippet defines, at top level:
 - ``FIGURES``: ``{figure_id: plotstyle.Figure(alt=..., caption=...)}``;
 - ``measure() -> dict``: the pure computation, the data its test asserts on;
 - ``draw(data, theme) -> {figure_id: matplotlib Figure}``: one drawing per figure,
-  called once with ``theme="light"`` and once with ``theme="dark"``;
-- optionally ``values(data) -> {name: number or str}``: numbers the pages quote;
+  called once with ``theme="light"`` and once with ``theme="dark"``, inside
+  ``rc(theme)``; it draws what ``measure`` returned (no formula computed again) and
+  takes explicit colours from ``palette(theme)`` and ``ink(theme)``;
+- optionally ``values(data) -> {name: number or str}``: numbers the pages quote
+  (numbers inside Markdown tables or TeX are formatted with ``number``);
 - optionally ``files(data) -> {file name: str}``: data files the site publishes
   under ``data/`` (for example the JSON an interactive page loads);
 - optionally ``mnist_report(path) -> str``: the same experiment on real MNIST
@@ -45,9 +48,6 @@ PALETTES = {
     "dark": ["#5DA8F0", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#E07A2E",
              "#F0E442"],
 }
-# The current theme's colours: draw() runs once per theme and may index PALETTE;
-# render() fills it for the theme being drawn.
-PALETTE = list(PALETTES["light"])
 _INK = {"light": "#222222", "dark": "#e2e4e9"}
 _GRID = {"light": "#d0d0d0", "dark": "#4a4f5c"}
 
@@ -62,8 +62,7 @@ class Figure:
 
 def rc(theme: str) -> dict:
     """matplotlib settings for one theme; transparent so the page shows through."""
-    if theme not in THEMES:
-        raise ValueError(f"unknown theme {theme!r}; choose one of {THEMES}")
+    _check_theme(theme)
     ink, grid = _INK[theme], _GRID[theme]
     return {
         "figure.figsize": (6.4, 3.6),
@@ -89,9 +88,60 @@ def rc(theme: str) -> dict:
     }
 
 
+def _check_theme(theme: str) -> None:
+    if theme not in THEMES:
+        raise ValueError(f"unknown theme {theme!r}; choose one of {THEMES}")
+
+
 def ink(theme: str) -> str:
     """The text colour of a theme, for annotations drawn by hand."""
+    _check_theme(theme)
     return _INK[theme]
+
+
+def palette(theme: str) -> list[str]:
+    """The colours of a theme, in the order of ``rc(theme)``'s colour cycle.
+
+    draw() receives ``theme`` and picks colours by index from this list; nothing
+    global changes between the light and the dark drawing.
+    """
+    _check_theme(theme)
+    return list(PALETTES[theme])
+
+
+def number(x: float, digits: int = 3) -> str:
+    """A number for a Markdown table or sentence, to ``digits`` significant digits.
+
+    From 0.01 up to 10**digits: plain digits with thousands separators
+    (``12.5``, ``7,812.5``); up to a million: rounded to a whole number
+    (``4,422``); otherwise a power of ten in inline TeX (``\\(2.5 \\times
+    10^{-8}\\)``, ``\\(10^{-3}\\)`` when the mantissa is 1). Outside TeX a
+    negative number gets a true minus sign (U+2212).
+    """
+    if isinstance(x, bool) or not isinstance(x, (int, float, np.integer,
+                                                  np.floating)):
+        raise TypeError(f"number() needs a real number, got {type(x).__name__}")
+    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
+        raise ValueError(f"digits must be a positive int, got {digits!r}")
+    x = float(x)
+    if not math.isfinite(x):
+        raise ValueError(f"number() needs a finite number, got {x!r}")
+    if x == 0:
+        return "0"
+    mantissa, exponent = f"{x:.{digits - 1}e}".split("e")
+    power = int(exponent)  # after rounding to ``digits`` significant digits
+    if -2 <= power < digits:
+        text = f"{x:,.{digits}g}"
+    elif digits <= power < 6:
+        text = f"{x:,.0f}"
+    else:
+        tex = rf"10^{{{power}}}"
+        if float(mantissa) not in (1.0, -1.0):
+            tex = rf"{mantissa.rstrip('0').rstrip('.')} \times {tex}"
+        elif float(mantissa) < 0:
+            tex = "-" + tex
+        return rf"\({tex}\)"
+    return text.replace("-", "\u2212")
 
 
 def save_svg(fig, path: Path) -> None:
@@ -124,7 +174,6 @@ def render(module: ModuleType, out: Path, keep_measured: bool = False) -> dict:
     if keep_measured:  # the build keeps it: tests assert on the build's own result
         (out / f"{name}.measured.pickle").write_bytes(pickle.dumps(data, protocol=5))
     for theme in THEMES:
-        PALETTE[:] = PALETTES[theme]
         with plt.rc_context(rc(theme)):
             drawn = module.draw(data, theme) if specs else {}
             if set(drawn) != set(specs):
@@ -135,7 +184,6 @@ def render(module: ModuleType, out: Path, keep_measured: bool = False) -> dict:
             for fig_id, fig in drawn.items():
                 suffix = "" if theme == "light" else "-dark"
                 save_svg(fig, out / f"{fig_id}{suffix}.svg")
-    PALETTE[:] = PALETTES["light"]
     values = getattr(module, "values", lambda d: {})(data)
     extra = getattr(module, "files", lambda d: {})(data)
     for file_name, text in extra.items():

@@ -154,7 +154,7 @@ def values(d: dict) -> dict:
 def styles(theme: str) -> dict:
     """Line style of each remedy, shared by the page's figures: one colour per
     kind of neuron or architecture, dashed for Xavier init and for clipping."""
-    ink, p = plotstyle.ink(theme), plotstyle.PALETTE
+    ink, p = plotstyle.ink(theme), plotstyle.palette(theme)
     solid, dashed = {"linestyle": "-"}, {"linestyle": "--"}
     return {
         "baseline": {"color": ink, "marker": "o"} | solid,

@@ -111,12 +111,13 @@ def values(d: dict) -> dict:
 def draw(d: dict, theme: str) -> dict:
     import matplotlib.pyplot as plt
 
+    colours = plotstyle.palette(theme)
     fig, ax = plt.subplots(figsize=(6.4, 3.0))
     for i, epochs in enumerate(d["epochs"].values()):
         jitter = np.linspace(-0.12, 0.12, len(epochs))
-        ax.scatter(np.array(epochs), i + jitter, color=plotstyle.PALETTE[i], s=18,
+        ax.scatter(np.array(epochs), i + jitter, color=colours[i], s=18,
                    zorder=3)
-        ax.vlines(np.median(epochs), i - 0.3, i + 0.3, color=plotstyle.PALETTE[i],
+        ax.vlines(np.median(epochs), i - 0.3, i + 0.3, color=colours[i],
                   linewidth=2.5)
     ax.set_yticks(range(len(d["epochs"])), list(d["epochs"]))
     ax.invert_yaxis()

@@ -67,16 +67,15 @@ def measure() -> dict:
     return data
 
 
-def _num(v: float) -> str:
-    return f"{v:.3e}"
-
-
 def table(data: dict) -> str:
     """One column per layer; the two deltas in separate, named row groups."""
     head = "| | | " + " | ".join(rf"\(l = {l}\)" for l in data["layers"]) + " |"
     lines = [head, "|:--|:--|" + "--:|" * len(data["layers"])]
 
-    def row(group: str, name: str, cells: list[float], fmt=_num) -> None:
+    def four_digits(v: float) -> str:
+        return plotstyle.number(v, digits=4)
+
+    def row(group: str, name: str, cells: list[float], fmt=four_digits) -> None:
         lines.append(f"| {group} | {name} | " + " | ".join(map(fmt, cells)) + " |")
 
     for i, name in enumerate(ENTRIES):

@@ -77,10 +77,6 @@ def measure() -> dict:
             "stats": chain_statistics(rng)}
 
 
-def _num(v: float) -> str:
-    return f"{v:.3g}".replace("-", "−")
-
-
 def chain_table(g: dict) -> str:
     """The chain as a Markdown table, one row per neuron."""
     rows = [
@@ -90,11 +86,12 @@ def chain_table(g: dict) -> str:
         "| \\(\\partial C/\\partial b_j\\), product |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    num = plotstyle.number
     for j in range(len(g["w"])):
-        factor = "—" if j == 0 else _num(abs(g["factors"][j]))
-        cells = [str(j + 1), str(j + 2), _num(g["w"][j]), _num(g["b"][j]),
-                 _num(g["z"][j]), _num(g["sigma_prime"][j]), factor,
-                 _num(g["backprop"][j]), _num(g["product"][j])]
+        factor = "—" if j == 0 else num(abs(g["factors"][j]))
+        cells = [str(j + 1), str(j + 2), num(g["w"][j]), num(g["b"][j]),
+                 num(g["z"][j]), num(g["sigma_prime"][j]), factor,
+                 num(g["backprop"][j]), num(g["product"][j])]
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows)
 

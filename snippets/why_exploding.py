@@ -41,11 +41,11 @@ def measure() -> dict:
 # --8<-- [end:core]
 
 
-def _num(v: float) -> str:
-    return f"{v:.6g}".replace("-", "−")
-
 
 def values(g: dict) -> dict:
+    def num(v: float) -> str:
+        return plotstyle.number(v, digits=6)  # the chain's values are exact
+
     rows = [
         "| neuron \\(j\\) | layer \\(l\\) | \\(w_j\\) | \\(b_j\\) | \\(z_j\\) "
         "| \\(\\sigma'(z_j)\\) | \\(w_j\\sigma'(z_j)\\) "
@@ -54,11 +54,11 @@ def values(g: dict) -> dict:
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for j in range(len(g["w"])):
-        factor = "—" if j == 0 else _num(g["factors"][j])
-        growth = _num(g["growth"][j]) if j < len(g["growth"]) else "—"
-        cells = [str(j + 1), str(j + 2), _num(g["w"][j]), _num(g["b"][j]),
-                 _num(g["z"][j]), _num(g["sigma_prime"][j]), factor,
-                 _num(g["backprop"][j]), growth]
+        factor = "—" if j == 0 else num(g["factors"][j])
+        growth = num(g["growth"][j]) if j < len(g["growth"]) else "—"
+        cells = [str(j + 1), str(j + 2), num(g["w"][j]), num(g["b"][j]),
+                 num(g["z"][j]), num(g["sigma_prime"][j]), factor,
+                 num(g["backprop"][j]), growth]
         rows.append("| " + " | ".join(cells) + " |")
     return {
         "table": "\n".join(rows),

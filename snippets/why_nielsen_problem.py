@@ -84,6 +84,7 @@ def draw(d: dict, theme: str) -> dict:
     import matplotlib.pyplot as plt
 
     ink = plotstyle.ink(theme)
+    colours = plotstyle.palette(theme)
     fig, (left, right) = plt.subplots(1, 2, figsize=(7.4, 3.2))
     a = np.linspace(-0.6, 0.6, 1201)
     for w in W_SHOWN:
@@ -95,12 +96,12 @@ def draw(d: dict, theme: str) -> dict:
     left.legend(fontsize=8, loc="upper right")
 
     w_fine = np.geomspace(4, 100, 400)
-    right.plot(w_fine, [closed_form(w) for w in w_fine], color=plotstyle.PALETTE[0],
+    right.plot(w_fine, [closed_form(w) for w in w_fine], color=colours[0],
                label="closed form")
     # measured points spread evenly in log |w|, so the line stays visible
     shown = np.unique(np.searchsorted(d["w"], np.geomspace(4, 100, 25)))
     right.plot(d["w"][shown], d["widths"].max(axis=1)[shown], "o", ms=3.5,
-               color=plotstyle.PALETTE[1], label="measured")
+               color=colours[1], label="measured")
     right.plot([d["peak_w"]], [d["peak_width"]], "*", ms=11, color=ink)
     right.annotate(rf"peak $|w| \approx {d['peak_w']:.1f}$", (d["peak_w"],
                    d["peak_width"]), xytext=(14, 0.4), fontsize=9,

@@ -65,14 +65,6 @@ def first_over_last(norms: np.ndarray) -> np.ndarray:
     return norms[:, 0] / norms[:, -1]
 
 
-def _tex(x: float) -> str:
-    r"""2.3e-06 as \(2.3 \times 10^{-6}\); plain digits between 0.01 and 1000."""
-    if 0.01 <= x < 1000:
-        return f"{x:.3g}"
-    mantissa, exponent = f"{x:.1e}".split("e")
-    return rf"\({mantissa} \times 10^{{{int(exponent)}}}\)"
-
-
 def sizes_text(sizes: list[int]) -> str:
     """[64, 30, 30, 10] as "[64, 30 × 2, 10]" (the hidden layers must be equal)."""
     hidden = set(sizes[1:-1])
@@ -100,7 +92,7 @@ def values(d: dict) -> dict:
         r = first_over_last(norms)
         v[f"ratio_c{c}"] = float(np.median(r))
         v[f"pct_explode_c{c}"] = 100 * float(np.mean(r > 1))
-        rows.append(f"| {c} | {_tex(v[f'ratio_c{c}'])} "
+        rows.append(f"| {c} | {plotstyle.number(v[f'ratio_c{c}'])} "
                     f"| {v[f'pct_explode_c{c}']:.0f} % |")
     v["table"] = "\n".join(rows)
     v["balanced"] = ", ".join(str(c) for c in balanced_scales(v))

@@ -111,7 +111,6 @@ def test_example_network_norm_grows_at_every_layer_for_both_inits_and_measures(d
 
 
 def test_sample_has_at_least_a_thousand_networks_per_configuration(data):
-    assert dc.N_SEEDS >= 1000
     for run in data["runs"].values():
         assert run["norms"].shape == (dc.N_SEEDS, 2, dc.DEPTH - 1)
 
@@ -155,14 +154,15 @@ def test_larger_weights_make_the_gradient_vanish_less(vals):
                     < vals[f"median_{step}_w{width}_nielsen_delta"])
 
 
-def test_bias_only_measure_gives_nearly_the_same_frequencies(vals):
-    for width in dc.WIDTHS:
-        for scheme in dc.SCHEMES:
-            key = f"w{width}_{scheme}"
-            for stat in ("plain", "strong"):
-                assert abs(vals[f"{stat}_{key}_delta"] - vals[f"{stat}_{key}_bias"]) \
-                    <= vals["max_measure_gap"]
-    assert 0 < vals["max_measure_gap"] <= 0.03  # close, but not equal by necessity
+def test_bias_only_measure_gives_nearly_the_same_frequencies(data, vals):
+    gaps = []
+    for run in data["runs"].values():
+        for i in (0, 1):  # "plain" and "strong", recomputed from the norms
+            delta, bias = (_shares(run, m)[i] for m in dc.MEASURES)
+            gaps.append(abs(delta - bias))
+    assert max(gaps) <= 0.03  # close, but not equal by necessity
+    assert max(gaps) > 0
+    assert vals["max_measure_gap"] == pytest.approx(max(gaps), abs=1e-12)
 
 
 def test_wide_default_network_satisfies_strong_chain_with_less_scattered_steps(data,
@@ -193,10 +193,15 @@ def test_failures_of_strong_chain_in_two_neuron_networks_still_shrink(vals):
     assert 1.0 < vals["min_step_w2_large"] < vals["min_step_w2_nielsen"] < dc.FACTOR
 
 
-def test_failure_values_are_complements(vals):
+def test_failure_shares_count_the_networks_where_a_step_falls_short(data, vals):
     for key, v in vals.items():
         if key.startswith("fail_"):
-            assert v == pytest.approx(1.0 - vals[key[len("fail_"):]])
+            _, kind, width, scheme, m = key.split("_")
+            run = data["runs"][int(width[1:]), scheme]
+            s42, s64 = _steps(run, m)
+            short = (s42 <= 1) | (s64 <= 1) if kind == "plain" else (
+                (s42 < dc.FACTOR) | (s64 < dc.FACTOR))
+            assert v == pytest.approx(np.mean(short), abs=1e-12), key
 
 
 # ----------------------------------------------------------------- the bound
@@ -310,3 +315,120 @@ def test_draw_returns_every_declared_figure(data):
         assert set(figures) == set(dc.FIGURES)
         for fig in figures.values():
             plt.close(fig)
+
+
+# ------------------------------------------------ every value the page quotes
+
+# Quoted keys that the tests above build with f-strings (tests/test_quoted_values.py).
+QUOTED_STATS = (
+    "plain_w2_nielsen_delta", "plain_w2_large_delta",
+    "strong_w2_large_delta", "strong_w30_large_delta",
+    "fail_plain_w30_large_bias", "fail_plain_w30_large_delta",
+    "fail_strong_w2_large_delta", "fail_strong_w2_nielsen_delta",
+    "median_42_w2_nielsen_delta", "median_64_w2_nielsen_delta",
+    "median_42_w2_large_delta", "median_64_w2_large_delta",
+    "median_42_w30_nielsen_delta", "median_64_w30_nielsen_delta",
+    "median_42_w30_large_delta", "median_64_w30_large_delta",
+)
+QUOTED_PRODUCTS = (
+    "product_short_w2_nielsen", "product_short_w2_large",
+    "product_long_w2_nielsen", "product_long_w2_large",
+    "past_threshold_long_w2_nielsen", "past_threshold_long_w2_large",
+)
+
+
+def _steps(run: dict, measure: str) -> tuple[np.ndarray, np.ndarray]:
+    """||·^4||/||·^2|| and ||·^6||/||·^4|| straight from the stored norms."""
+    n = run["norms"][:, dc.MEASURES.index(measure)]  # columns: layers 2..6
+    return n[:, 2] / n[:, 0], n[:, 4] / n[:, 2]
+
+
+def _shares(run: dict, measure: str) -> tuple[float, float]:
+    s42, s64 = _steps(run, measure)
+    return (float(np.mean((s42 > 1) & (s64 > 1))),
+            float(np.mean(np.minimum(s42, s64) >= 10)))
+
+
+def _expected(data: dict, key: str) -> float:
+    """A quoted statistic recomputed from the norms, without chain_statistics."""
+    stat, rest = key.split("_w")
+    width, scheme, m = rest.split("_")
+    run = data["runs"][int(width), scheme]
+    s42, s64 = _steps(run, m)
+    return {"plain": _shares(run, m)[0], "strong": _shares(run, m)[1],
+            "fail_plain": 1 - _shares(run, m)[0],
+            "fail_strong": 1 - _shares(run, m)[1],
+            "median_42": np.median(s42), "median_64": np.median(s64)}[stat]
+
+
+def test_quoted_statistics_match_a_recount_of_the_norms(data, vals):
+    for key in QUOTED_STATS:
+        assert vals[key] == pytest.approx(_expected(data, key), rel=1e-12), key
+    for key in ("plain_w2_nielsen_delta", "plain_w2_large_delta"):
+        assert vals[key] == 1.0
+    assert vals["strong_w30_large_delta"] == 0.0
+    assert 0.65 <= vals["strong_w2_large_delta"] <= 0.80
+    assert 0.03 <= vals["fail_strong_w2_nielsen_delta"] <= 0.10
+    assert 0.20 <= vals["fail_strong_w2_large_delta"] <= 0.35
+
+
+def test_quoted_norm_products_match_a_recount(data, vals):
+    threshold = 16 / (10 * np.sqrt(3))  # the bound 16/(√3 p) equals 10 here
+    for key in QUOTED_PRODUCTS:
+        scheme = key.rsplit("_", 1)[1]
+        run = data["runs"][2, scheme]
+        short = np.stack(_steps(run, "delta"), axis=1) < 10
+        long_products = run["products"][~short]
+        expected = {"product_short": np.median(run["products"][short]),
+                    "product_long": np.median(long_products),
+                    "past_threshold_long": np.mean(long_products > threshold)}
+        assert vals[key] == pytest.approx(expected[key.rsplit("_w2", 1)[0]],
+                                          rel=1e-12), key
+    for scheme in dc.SCHEMES:
+        assert 1.0 <= vals[f"product_long_w2_{scheme}"] <= 3.0
+        assert 2.0 <= vals[f"product_short_w2_{scheme}"] <= 6.0
+        assert 0.6 <= vals[f"past_threshold_long_w2_{scheme}"] <= 0.99
+
+
+def test_quoted_set_up_is_the_one_the_networks_were_drawn_with(data, vals):
+    assert vals["factor"] == 10  # the page reads "≪" as "at least 10 times"
+    assert vals["n_seeds"] == 2000
+    for run in data["runs"].values():
+        assert run["norms"].shape[0] == vals["n_seeds"]
+    # network k is what default_rng([seed, k]) draws, in the order the page gives
+    k = 5
+    rng = np.random.default_rng([vals["seed"], k])
+    weights, biases = backprop.init_params([2] * 6, rng, "nielsen")
+    x = rng.uniform(0.0, 1.0, size=(2, 1))
+    w, b, x_k, _ = dc.sample(2, "nielsen", k)
+    np.testing.assert_array_equal(weights[0], w[0])
+    np.testing.assert_array_equal(x, x_k)
+    assert vals["seed"] == 0
+
+
+def test_quoted_example_is_the_drawn_network_and_its_steps(data, vals):
+    assert vals["example"] == 0
+    w, b, x, y = dc.sample(2, "nielsen", vals["example"])
+    full = dc.layer_norms(w, b, x, y)[0]
+    np.testing.assert_array_equal(data["runs"][2, "nielsen"]["norms"][
+        vals["example"], 0], full)
+    assert vals["example_step_42"] == pytest.approx(full[2] / full[0], rel=1e-12)
+    assert vals["example_step_64"] == pytest.approx(full[4] / full[2], rel=1e-12)
+    for key in ("example_step_42", "example_step_64"):
+        assert 15 <= vals[key] <= 25  # the page: both steps near 20
+
+
+def test_quoted_table_holds_the_recounted_shares_and_medians(data, vals):
+    lines = vals["table"].splitlines()
+    assert len(vals["table"].splitlines()) == 2 + len(dc.WIDTHS) * len(
+        dc.SCHEMES) * len(dc.MEASURES)
+    rows = [r.strip("| ").split(" | ") for r in lines[2:]]
+    for (width, scheme, m), row in zip(
+            [(w, s, m) for w in dc.WIDTHS for s in dc.SCHEMES for m in dc.MEASURES],
+            rows):
+        assert row[:2] == [str(width), scheme]
+        key = f"w{width}_{scheme}_{m}"
+        plain, strong = _shares(data["runs"][width, scheme], m)
+        medians = [_expected(data, f"median_{s}_{key}") for s in ("42", "64")]
+        assert row[3:] == [f"{plain:.1%}", f"{strong:.1%}",
+                           *(f"{v:.1f}" for v in medians)]

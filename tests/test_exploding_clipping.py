@@ -7,6 +7,7 @@ import pytest
 import backprop
 import exploding_clipping as ecl
 from conftest import measured
+from tables import read_number, rows
 from why_exploding import X, exploding_chain
 
 
@@ -120,3 +121,68 @@ def test_threshold_one_tenth_dips_below_the_target_only_on_isolated_steps(runs):
     assert good.size > 1 and np.all(np.diff(good) > 1)  # never two steps running
     assert good.size < 0.1 * excess.size
     assert ecl.values({"runs": list(runs.values())})["t1e1_good_steps"] == good.size
+
+
+# ------------------------------------------------ every value the page quotes
+
+QUOTED_FIRST_GOOD = {  # key: (threshold τ, low, high) for the first step below GOOD
+    "none_first_good": (np.inf, 1000, 2000), "t1_first_good": (1.0, 1000, 2000),
+    "t1e1_first_good": (1e-1, 0, 50), "t1e4_first_good": (1e-4, 0, 10),
+    "t1e5_first_good": (1e-5, 0, 50),
+}
+QUOTED_TAIL_TEX = {  # key: (τ, "lo" or "hi", low, high) of the last TAIL steps
+    "none_tail_lo_tex": (np.inf, "lo", 1e-9, 1e-6),
+    "t1e5_tail_lo_tex": (1e-5, "lo", 1e-7, 1e-4),
+    "t1e5_tail_hi_tex": (1e-5, "hi", 1e-6, 1e-4),
+}
+
+
+@pytest.fixture(scope="module")
+def quoted(runs):
+    return ecl.values({"runs": list(runs.values())})
+
+
+def test_quoted_start_norm_is_the_chain_rule_by_hand(quoted):
+    # ∂C/∂b_j = (a_4 − y)·25^(4−j) with a_4 = 1/2, y = 0.3; ∂C/∂w_j = a_{j−1}
+    # ∂C/∂b_j with a_0 = x = 1 and every later a = σ(0) = 1/2
+    grad_b = 0.2 * 25.0 ** np.arange(3, -1, -1)
+    grad_w = grad_b * np.array([1.0, 0.5, 0.5, 0.5])
+    start = np.sqrt(np.sum(grad_b**2) + np.sum(grad_w**2))
+    assert quoted["start_raw"] == pytest.approx(start, rel=1e-12)
+    # the first step is the largest: η times that norm unclipped, η τ with τ = 1
+    assert quoted["none_largest_step"] == pytest.approx(0.1 * start, rel=1e-9)
+    assert quoted["t1_largest_step"] == pytest.approx(0.1 * 1.0, rel=1e-9)
+
+
+def test_quoted_first_steps_below_the_target_level_recounted(runs, quoted):
+    for key, (t, low, high) in QUOTED_FIRST_GOOD.items():
+        below = np.flatnonzero(runs[t]["excess"] < 1e-3)
+        assert quoted[key] == below[0], key
+        assert low <= quoted[key] <= high, key
+    assert abs(quoted["none_first_good"] - quoted["t1_first_good"]) < 10
+
+
+def test_quoted_tail_levels_recounted(runs, quoted):
+    assert quoted["tail"] == 100 and quoted["steps"] == 2000
+    assert all(len(r["excess"]) == quoted["steps"] for r in runs.values())
+    for key, (t, end, low, high) in QUOTED_TAIL_TEX.items():
+        tail = runs[t]["excess"][-quoted["tail"]:]
+        value = tail.min() if end == "lo" else tail.max()
+        assert read_number(quoted[key]) == pytest.approx(value, rel=5e-3), key
+        assert low < value < high, key
+    tail = runs[1e-1]["excess"][-quoted["tail"]:]
+    assert quoted["t1e1_tail_hi"] == tail.max()
+    assert 1 < quoted["t1e1_tail_hi"] < 100  # bounces far above where it started
+
+
+def test_quoted_end_norms_stay_large_under_the_smallest_thresholds(runs, quoted):
+    for key, t in (("t1e4_end_raw", 1e-4), ("t1e5_end_raw", 1e-5)):
+        assert quoted[key] == runs[t]["raw_norm"][-1], key
+        assert 10 < quoted[key] < 1e4, key
+
+
+def test_quoted_table_has_a_row_per_threshold(quoted):
+    body = rows(quoted["table"])
+    assert len(quoted["table"].splitlines()) == 2 + len(ecl.THRESHOLDS)
+    assert [cells[0] for cells in body][:4] == ["none", "1", "0.1", "0.01"]
+    assert [cells[1] for cells in body][0] == "0"  # no clipping: nothing clipped

@@ -38,3 +38,9 @@ def test_seeds_span_about_ten_orders_of_magnitude(data):
 
 def test_log_of_the_largest_entry_is_close_to_normal(data):
     assert abs(skew(data["log10_max"])) < 0.35
+
+
+def test_quoted_range_is_the_span_of_the_seeds_in_orders_of_magnitude(data):
+    v = eh.values(data)
+    assert v["orders_range"] == pytest.approx(np.ptp(data["log10_max"]), rel=1e-12)
+    assert 8 < v["orders_range"] < 14

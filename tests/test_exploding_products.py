@@ -108,3 +108,17 @@ def test_try_it_block_reproduces_seed_0_the_theory_and_the_clipped_chain():
     assert float(lines[1]) == pytest.approx(101 * ep.lyapunov(4) / np.log(10))
     assert [line.split()[0] for line in lines[2:]] == ["inf", "1.0", "1e-05"]
     assert float(lines[-1].split()[-1]) > 10  # clipped: the gradient is still large
+
+
+def test_quoted_theory_in_closed_form(vals):
+    """For n = 4, ψ(2) = 1 − γ: the rate is ½ (ln 2 + 1 − γ) per multiplication."""
+    rate_ln = 0.5 * (np.log(2) + 1 - np.euler_gamma)
+    assert vals["plain_theory_ln"] == pytest.approx(rate_ln, rel=1e-12)
+    assert vals["theory_total"] == pytest.approx(101 * rate_ln / np.log(10), rel=1e-12)
+    assert 24 < vals["theory_total"] < 25  # d2l's printout: about 1e25
+    assert vals["shift_per_step"] == pytest.approx(np.log10(2), rel=1e-12)  # ½ log10 4
+
+
+def test_quoted_seed_count_is_the_number_of_products_measured(data, vals):
+    assert vals["n_seeds"] == 1000
+    assert data["plain"]["max_entry"].shape == (101, vals["n_seeds"])

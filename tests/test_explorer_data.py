@@ -310,3 +310,46 @@ def test_large_init_is_sqrt_30_times_nielsen_in_hidden_layers():
     big, _ = backprop.init_params([30, 30, 30], np.random.default_rng(0), "large")
     small, _ = backprop.init_params([30, 30, 30], np.random.default_rng(0), "nielsen")
     assert np.allclose(big[1] / small[1], math.sqrt(30))
+
+
+# ------------------------------------------------ every value the page quotes
+
+
+@pytest.fixture(scope="module")
+def small_values():
+    """values() over a few settings (cached runs): the set-up keys do not depend
+    on which settings were measured."""
+    few = [(4, "sigmoid", "nielsen", 1.0), (6, "sigmoid", "nielsen", 1.0),
+           (10, "relu", "large", 1.0)]
+    return ex.values({ex.key(*s): run(*s) for s in few})
+
+
+def test_quoted_training_set_up_is_the_one_run(small_values, digits):
+    v = small_values
+    assert v["width"] == 30  # Nielsen's chapter-5 hidden layers
+    assert v["n_train"] == 1000 == digits[0].shape[1]  # the first 1,000 images
+    assert (v["eta"], v["lmbda"]) == (0.1, 5.0)  # Nielsen's chapter-5 values
+    assert v["batch_size"] == 100
+    assert v["steps_per_epoch"] * v["batch_size"] == v["n_train"]
+    assert v["last_step"] == 200 == ex.CHECKPOINTS[-1]
+    assert v["epochs"] * v["n_train"] == v["last_step"] * v["batch_size"]
+    assert v["max_depth"] == 10 == max(s[0] for s in ex.settings())
+
+
+@BUILD
+def test_quoted_file_size_is_the_published_files(built_site, published):
+    """json_kb, read from the build's own record of the values (the hook's cache
+    of this snippet's output, found by its cache key)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hooks"))
+    import figures as hook
+
+    project = built_site.parent
+    key = hook.cache_key(project / "snippets" / "explorer_data.py")
+    manifest = project / ".cache" / "figures" / f"explorer_data@{key}"
+    quoted = json.loads((manifest / "explorer_data.json").read_text())["values"]
+    size = len(published[0].encode())
+    assert quoted["json_kb"] == pytest.approx(size / 1000, rel=1e-12)
+    assert 0 < quoted["json_kb"] < 500  # within a page's budget even before gzip

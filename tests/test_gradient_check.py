@@ -32,7 +32,31 @@ def test_the_check_detects_a_wrong_gradient(monkeypatch):
     assert max(errors) > 1e-2
 
 
-def test_values_quote_the_measured_worst_case(data):
+def test_values_count_every_weight_and_bias(data):
     values = gradient_check.values(data)
-    assert values["max_rel_error"] == max(max(e) for e in data["errors"].values())
     assert values["n_params"] == 4 * 5 + 5 + 5 * 5 + 5 + 5 * 5 + 5 + 5 * 3 + 3
+
+
+# ------------------------------------------------ every value the page quotes
+
+
+def test_quoted_counts_match_the_network_that_was_checked(data):
+    values = gradient_check.values(data)
+    assert values["sizes"] == "[4, 5, 5, 5, 3]"
+    weights, biases = backprop.init_params([4, 5, 5, 5, 3],
+                                           np.random.default_rng(0))
+    n_params = sum(w.size + b.size for w, b in zip(weights, biases))
+    assert len(data["layers"]) == len(weights)  # one error per layer l = 2..5
+    # every weight and bias, once per activation function
+    assert values["n_checks"] == n_params * len(data["errors"]) == 412
+
+
+def test_quoted_step_batch_and_tolerance_suit_central_differences(data):
+    values = gradient_check.values(data)
+    # h: truncation error ~h² and round-off ~ε/h both far below the tolerance
+    assert 1e-7 <= values["h"] <= 1e-4
+    assert values["h"] ** 2 < values["tolerance"] / 100
+    assert np.finfo(float).eps / values["h"] < values["tolerance"] / 100
+    assert values["m"] == 8  # a mini-batch, so the averaging over examples is checked
+    assert values["tolerance"] == 1e-6
+    assert values["max_rel_error"] < values["tolerance"] / 100

@@ -136,3 +136,63 @@ def test_try_it_prints_the_same_z_twice():
     by_hand, from_forward = map(float, run_try_it("notation.md").split())
     assert by_hand == pytest.approx(from_forward, abs=1e-12)
     assert by_hand == pytest.approx(nd.values(measured(nd))["z3_1_forward"], abs=1e-12)
+
+
+# ------------------------------------------------ every value the page quotes
+
+
+def _by_hand(weights, biases, x) -> list[list[float]]:
+    """Every a^l, neuron by neuron with math.exp: no backprop.forward."""
+    import math
+
+    a = [list(x[:, 0])]
+    for w, b in zip(weights, biases):
+        z = [sum(w[j, k] * a[-1][k] for k in range(len(a[-1]))) + b[j, 0]
+             for j in range(w.shape[0])]
+        a.append([1 / (1 + math.exp(-zj)) for zj in z])
+    return a
+
+
+def test_quoted_parameters_sit_where_the_mapping_says(vals):
+    weights, biases, x, y = two_neuron.network()
+    assert vals["w3_11"] == weights[1][0, 0]  # w^3_11 is weights[3-2][1-1, 1-1]
+    assert vals["b3_1"] == biases[1][0, 0]  # b^3_1 is biases[3-2][1-1, 0]
+    assert (vals["y1"], vals["y2"]) == (1.0, 0.0) == tuple(y[:, 0])
+    for key in ("w3_11", "w3_12", "b3_1"):  # drawn, not typed: ordinary draws
+        assert 0 < abs(vals[key]) < 4
+
+
+def test_quoted_activations_z_and_cost_recomputed_by_hand(vals):
+    weights, biases, x, y = two_neuron.network()
+    a = _by_hand(weights, biases, x)
+    assert vals["a2_1"] == pytest.approx(a[1][0], rel=1e-12)
+    assert vals["a2_2"] == pytest.approx(a[1][1], rel=1e-12)
+    # the page's equation, with the numbers it prints
+    assert vals["z3_1_hand"] == pytest.approx(
+        vals["w3_11"] * vals["a2_1"] + vals["w3_12"] * vals["a2_2"] + vals["b3_1"],
+        rel=1e-12)
+    out, target = a[-1], y[:, 0]
+    cost = -sum(t * np.log(o) + (1 - t) * np.log(1 - o) for o, t in zip(out, target))
+    assert vals["cost"] == pytest.approx(cost, rel=1e-12)
+    assert 0 < vals["cost"] < 2 * np.log(2) + 1  # an untrained net: near chance
+
+
+def test_quoted_nudge_and_its_table_recomputed_by_hand(vals):
+    weights, biases, x, _ = two_neuron.network()
+    before = _by_hand(weights, biases, x)
+    weights[1][0, 1] += vals["h"]  # w^3_12
+    after = _by_hand(weights, biases, x)
+    assert vals["h"] == 1e-3  # small: the change is h a^2_2 to 1e-9 relative
+    lines = vals["nudge_table"].splitlines()
+    assert len(vals["nudge_table"].splitlines()) == 2 + 5
+    for line, l in zip(lines[2:], range(2, 7)):
+        cells = line.strip("| ").split(" | ")[1:]
+        for j, cell in enumerate(cells):
+            if l == 2 or (l == 3 and j == 1):
+                assert cell == "0 (exactly)"
+            elif l == 3:  # z^3_1 moves by h a^2_2, z is linear in w^3_12
+                assert float(cell) == pytest.approx(vals["h"] * before[1][1],
+                                                    rel=1e-3)
+            else:  # later layers: compare the activations' change in sign
+                da = after[l - 1][j] - before[l - 1][j]
+                assert np.sign(float(cell)) == np.sign(da)

@@ -129,3 +129,20 @@ def test_mnist_command_line_names_a_missing_folder(tmp_path):
     )
     assert proc.returncode != 0
     assert "not found" in proc.stderr and "nowhere" in proc.stderr
+
+
+# ------------------------------------------------ every value the page quotes
+
+
+def test_quoted_seed_range_covers_every_network_drawn(result, vals):
+    assert vals["n_seeds"] == 100
+    # seeds 0 .. last_seed, one network each
+    assert vals["last_seed"] == 99 == result["runs"][4]["bias"].shape[0] - 1
+
+
+def test_quoted_full_measure_ratio_recomputed_from_the_runs(result, vals):
+    full = result["runs"][4]["full"]  # ||δ^l|| per network, layers 2..5
+    assert vals["ratio_full_4"] == pytest.approx(np.median(full[:, 3] / full[:, 0]),
+                                                 rel=1e-12)
+    assert 50 <= vals["ratio_full_4"] <= 200
+    assert np.all(np.diff(full, axis=1) > 0)  # the page: it too increases everywhere

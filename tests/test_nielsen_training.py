@@ -334,3 +334,37 @@ def test_mnist_option_prints_both_tables_for_784_inputs(tmp_path, monkeypatch,
     assert "| 5 | 4 |" in out and "| 0 | 2 |" in out and "ours (MNIST)" in out
     assert "\\(" not in out  # no TeX left for the terminal
     assert not (tmp_path / "figs").exists()
+
+
+# ------------------------------------------------ every value the page quotes
+
+
+def test_quoted_seed_and_steps_are_the_runs_drawn(result, vals):
+    assert vals["seed"] == 0 == result["seed"]
+    assert vals["steps"] == 500  # Nielsen's 500 epochs, one full-batch step each
+    for run in result["runs"].values():
+        assert run["bias"].shape[0] == vals["steps"]
+
+
+def test_quoted_decay_step_is_the_first_from_which_decay_wins_for_good(result,
+                                                                       vals):
+    first = vals["decay_first_wins"]
+    assert 10 <= vals["decay_first_wins"] <= 60
+    decayed = [run for (_, lm), run in result["runs"].items() if lm > 0]
+    assert all(np.all(run["decay"][first:] > run["weight"][first:])
+               for run in decayed)
+    # one step earlier, some hidden layer of some λ = 5 run still loses
+    assert any(np.any(run["decay"][first - 1] <= run["weight"][first - 1])
+               for run in decayed)
+
+
+def test_quoted_speeds_table_holds_our_speeds_and_ratios(result, vals):
+    lines = vals["speeds_table"].splitlines()
+    assert len(vals["speeds_table"].splitlines()) == 2 + 2 * len(nt.DEPTHS)
+    for line in lines[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        depth, step = int(cells[0]), int(cells[1])
+        ours = result["runs"][(depth, 5.0)]["bias"][step]
+        shown = [float(v) for v in cells[3].split(", ")]
+        assert shown == pytest.approx(ours, rel=0.06)  # two significant digits
+        assert float(cells[5]) == pytest.approx(ours[-1] / ours[0], rel=0.06)

@@ -191,3 +191,68 @@ def test_plain_sigmoid_layers_stay_orders_of_magnitude_apart_every_epoch(d):
             speeds = rt.per_epoch(r["speeds"], d["steps_per_epoch"])
             assert np.all(speeds[:, 0] < 0.01 * speeds[:, -1]), name
             assert np.all(np.argmin(speeds, axis=1) == 0), name
+
+
+# ------------------------------------------------ every value the page quotes
+
+QUOTED_END = {  # s_2/s_7 after training, median over seeds: (low, high)
+    "end_baseline": (0.0, 0.01), "end_batchnorm": (0.2, 2.0),
+    "end_clipped": (1.0, 30.0), "end_relu_he": (10.0, 30.0),
+    "end_residual": (1.0, 10.0), "end_tanh_xavier": (1.0, 15.0),
+}
+QUOTED_EPOCHS = {  # first epoch at 80 % held-out accuracy, median over seeds
+    "epochs_batchnorm": (1, 12), "epochs_clipped": (1, 20),
+    "epochs_relu_he": (1, 30), "epochs_tanh_xavier": (1, 30),
+}
+QUOTED_FINAL = {  # held-out accuracy after the last epoch, median over seeds
+    "final_clipped": (0.8, 1.0), "final_residual": (0.5, 0.8),
+    "final_tanh": (0.5, 0.8),
+}
+
+
+def _recount(d: dict, key: str) -> float:
+    """A quoted summary recomputed from the runs, without rt.summary."""
+    kind, name = key.split("_", 1)
+    runs = d["runs"][name]
+    if kind == "end":
+        return np.median([r["end"][0] / r["end"][-1] for r in runs])
+    if kind == "final":
+        return np.median([r["accuracy"][-1] for r in runs])
+    return np.median([np.argmax(r["accuracy"] >= 0.8) for r in runs])  # reached
+
+
+def test_quoted_summaries_recounted_from_the_runs(d, vals):
+    for table in (QUOTED_END, QUOTED_EPOCHS, QUOTED_FINAL):
+        for key, (low, high) in table.items():
+            assert vals[key] == pytest.approx(_recount(d, key), rel=1e-12), key
+            assert low <= vals[key] <= high, key
+    assert vals["epochs_batchnorm"] < min(vals["epochs_clipped"],
+                                          vals["epochs_tanh_xavier"],
+                                          vals["epochs_relu_he"])
+
+
+def test_quoted_set_up_is_the_one_trained(d, vals):
+    assert (vals["batch"], vals["eta"], vals["target"]) == (100, 0.1, 0.8)
+    assert vals["epochs"] == 40
+    assert vals["n_seeds"] == 3
+    for runs in d["runs"].values():
+        assert len(runs) == vals["n_seeds"]
+        assert all(r["accuracy"].shape == (vals["epochs"] + 1,) for r in runs)
+    # 1,000 training digits in mini-batches of `batch`
+    assert d["steps_per_epoch"] == 1000 // vals["batch"]
+
+
+def test_quoted_divergence_of_the_large_network(d, vals):
+    steps = [r["diverged"] for r in d["runs"]["large"]]
+    assert vals["large_diverged"] == sum(s is not None for s in steps) == 3
+    assert vals["large_diverged_step"] == max(steps)
+    assert 0 < vals["large_diverged_step"] <= 2 * d["steps_per_epoch"]
+
+
+def test_quoted_table_shows_the_recounted_accuracies(d, vals):
+    lines = vals["table"].splitlines()
+    assert len(vals["table"].splitlines()) == 2 + len(ri.REMEDIES)
+    for name, line in zip(ri.REMEDIES, lines[2:]):
+        last = line.strip("| ").split(" | ")[-1]
+        if name != "large":
+            assert last == f"{_recount(d, 'final_' + name):.1%}", name

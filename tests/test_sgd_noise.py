@@ -102,3 +102,60 @@ def test_figure_is_drawn_for_both_themes(d):
         assert set(figs) == set(sn.FIGURES)
         for fig in figs.values():
             plt.close(fig)
+
+
+# ------------------------------------------------ every value the page quotes
+
+
+def test_quoted_set_up_is_the_one_measured(d):
+    v = sn.values(d)
+    assert (v["m_small"], v["m_large"]) == (10, 100)
+    assert v["n"] == 1000 == d["n"]  # the training images
+    assert v["n_seeds"] == 10 == d["per_seed"].shape[0]
+    assert v["samples"] == 200
+    rng = np.random.default_rng(0)  # noise() returns one row per mini-batch drawn
+    weights, biases = backprop.init_params([4, 3, 2], rng)
+    x, y = rng.uniform(size=(4, 20)), rng.uniform(size=(2, 20))
+    assert sn.noise(weights, biases, x, y, 5, rng, v["samples"]).shape[0] == 200
+
+
+def test_quoted_shrink_factors_against_the_sampling_theory(d):
+    v = sn.values(d)
+    n, small, large = 1000, 10, 100
+    assert v["shrink_naive"] == pytest.approx(np.sqrt(10), rel=1e-12)
+    # √(10 · 990/900) = √11 exactly, the finite-population factor's effect
+    assert v["shrink_expected"] == pytest.approx(
+        np.sqrt(large / small * (n - small) / (n - large)), rel=1e-12)
+    assert v["shrink_expected"] == pytest.approx(np.sqrt(11), rel=1e-12)
+    shrink = d["median"][:, M10, :, ERR] / d["median"][:, M100, :, ERR]
+    assert v["shrink_min"] == pytest.approx(shrink.min(), rel=1e-12)
+    assert v["shrink_max"] == pytest.approx(shrink.max(), rel=1e-12)
+    assert 0.92 * np.sqrt(11) < v["shrink_min"] <= v["shrink_max"] < 1.08 * np.sqrt(11)
+
+
+def test_quoted_cosines_read_from_the_medians_and_bounded(d):
+    v = sn.values(d)
+    cos = d["median"][..., COS]  # (moments, sizes, layers)
+    assert v["start_cos_min"] == pytest.approx(cos[START, M10].min(), rel=1e-12)
+    assert 0.9 < v["start_cos_min"] < 1
+    expected = {"plateau_cos_first": (cos[PLATEAU, M10, 0], 0.3, 0.8),
+                "plateau_cos_last": (cos[PLATEAU, M10, -1], 0.0, 0.2),
+                "plateau100_cos_first": (cos[PLATEAU, M100, 0], 0.8, 1.0),
+                "plateau100_cos_last": (cos[PLATEAU, M100, -1], 0.1, 0.6)}
+    for key in ("plateau_cos_first", "plateau_cos_last", "plateau100_cos_first",
+                "plateau100_cos_last"):
+        value, low, high = expected[key]
+        assert v[key] == pytest.approx(value, rel=1e-12), key
+        assert low < v[key] < high, key
+
+
+def test_quoted_table_rows_are_the_medians_for_m_10(d):
+    v = sn.values(d)
+    lines = v["table"].splitlines()
+    assert len(v["table"].splitlines()) == 2 + len(d["layers"])
+    med = d["median"][:, M10]  # (moments, layers, [error, cosine])
+    for j, line in enumerate(lines[2:]):
+        cells = [float(c) for c in line.strip("| ").split(" | ")]
+        assert cells[0] == d["layers"][j]
+        assert cells[1:] == pytest.approx([med[0, j, 0], med[0, j, 1], med[1, j, 0],
+                                           med[1, j, 1]], abs=0.006)

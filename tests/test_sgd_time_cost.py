@@ -93,3 +93,29 @@ def test_figure_is_drawn_for_both_themes(d):
         assert set(figs) == set(tc.FIGURES)
         for fig in figs.values():
             plt.close(fig)
+
+
+# ------------------------------------------------ every value the page quotes
+
+QUOTED_MEDIANS = {  # value key: (arm, low, high) in epochs to the target
+    "plain": ("plain", 120, 300), "half": ("half compensation", 50, 150),
+    "full": ("full compensation", 30, 100), "shallow": ("1 hidden layer", 2, 20),
+}
+
+
+def test_quoted_median_epochs_recounted_and_bounded(d):
+    v = tc.values(d)
+    for key in ("plain", "half", "full", "shallow"):
+        arm, low, high = QUOTED_MEDIANS[key]
+        assert v[key] == np.median(d["epochs"][arm]), key
+        assert low <= v[key] <= high, key
+
+
+def test_quoted_set_up_is_the_one_run(d):
+    v = tc.values(d)
+    assert v["n_seeds"] == 5
+    assert all(len(e) == v["n_seeds"] for e in d["epochs"].values())
+    assert v["target"] == 0.8
+    # every hidden layer below the last (layer 5 of [64, 30, 30, 30, 30, 10])
+    assert (v["compensated_first"], v["compensated_last"]) == (2, 4)
+    assert v["compensated_last"] == len(setup.SIZES) - 2

@@ -177,3 +177,49 @@ def test_figures_are_drawn_for_both_themes(d):
         assert set(figs) == set(st.FIGURES)
         for fig in figs.values():
             plt.close(fig)
+
+
+# ------------------------------------------------ every value the page quotes
+
+QUOTED_PLATEAU = {  # key: (fixture entry, layer index, low, high), medians over seeds
+    "ratio_first": ("ratio", 0, -4.5, -3.0), "ratio_last": ("ratio", -1, -3.0, 0.0),
+    "moved_last": ("moved", -1, 1.0, 10.0),
+    "relative_first": ("relative", 0, 0.03, 0.2),
+    "straight_first": ("straight", 0, 0.5, 1.0),
+    "straight_last": ("straight", -1, 0.0, 0.1),
+}
+
+
+def test_quoted_plateau_medians_recomputed_from_the_runs(d, plateau):
+    v = st.values(d)
+    for key in ("ratio_first", "ratio_last", "moved_last", "relative_first",
+                "straight_first", "straight_last"):
+        entry, layer, low, high = QUOTED_PLATEAU[key]
+        assert v[key] == pytest.approx(np.median(plateau[entry][:, layer]),
+                                       rel=1e-12), key
+        assert low < v[key] < high, key
+    assert v["ratio_first"] < -3.0 < v["ratio_last"]  # either side of Karpathy's -3
+    assert v["plateau_accuracy"] == np.median(d["accuracy"][:, 50])
+    assert 0.05 < v["plateau_accuracy"] < 0.15  # chance is 10 %
+
+
+def test_quoted_last_epoch_ratios_recomputed_from_the_runs(d):
+    v = st.values(d)
+    steps = d["steps_per_epoch"]
+    last = np.median(d["ratio"][:, -steps:], axis=1)  # last epoch's steps
+    assert v["final_ratio_first"] == pytest.approx(np.median(last[:, 0]), rel=1e-12)
+    assert -3.0 < v["final_ratio_first"] < -1.0
+    spread = np.median(last.max(axis=1) - last.min(axis=1))
+    assert v["final_spread"] == pytest.approx(spread, rel=1e-12)
+    assert 0 < v["final_spread"] < 0.4
+
+
+def test_quoted_set_up_is_the_one_trained(d):
+    v = st.values(d)
+    assert v["sizes"] == "[64, 30, 30, 30, 30, 10]"
+    assert (v["eta"], v["batch"]) == (1.0, 100)  # η/m = Nielsen's 0.1/10
+    assert v["eta"] / v["batch"] == pytest.approx(0.1 / 10)
+    assert v["lmbda"] == 0.0
+    assert v["epochs"] == 150 == d["accuracy"].shape[1] - 1
+    assert v["n_seeds"] == 5 == d["accuracy"].shape[0]
+    assert v["escape"] == 0.2  # twice chance with ten digits

@@ -12,6 +12,7 @@ import backprop
 import two_deltas as td
 import two_neuron
 from conftest import measured
+from tables import read_number
 from tryit import run_try_it
 
 LAYERS = list(range(2, 7))
@@ -102,7 +103,7 @@ def table_rows(data):
     for line in lines[2:]:
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         group = cells[0] or group
-        rows[(group, cells[1])] = [float(c) for c in cells[2:]]
+        rows[(group, cells[1])] = [read_number(c) for c in cells[2:]]
     return rows
 
 
@@ -296,3 +297,23 @@ def test_try_it_prints_both_norms_for_every_layer(data):
     np.testing.assert_array_equal(rows[:, 0], LAYERS)
     np.testing.assert_allclose(rows[:, 1], data["gradient_norm"], rtol=1e-12)
     np.testing.assert_allclose(rows[:, 2], data["error_norm"], rtol=1e-12)
+
+
+# ------------------------------------------------ every value the page quotes
+
+
+def test_quoted_norms_match_the_finite_difference_oracle(data, oracle):
+    v = td.values(data)
+    norms = [np.linalg.norm(g) for g in oracle["gradient"]]
+    errors = [np.linalg.norm(e) for e in oracle["error"]]
+    assert v["norm_4"] == pytest.approx(norms[2], rel=1e-6)  # l = 4
+    assert v["error_ratio_6_2"] == pytest.approx(errors[-1] / errors[0], rel=1e-5)
+    assert v["error_ratio_6_2"] > 100  # the errors grow towards the output too
+
+
+def test_quoted_table_has_both_deltas_and_the_ratio_row(data):
+    v = td.values(data)
+    lines = v["table"].splitlines()
+    assert len(v["table"].splitlines()) == 2 + 6 + 1 + 2 + 1 + 1
+    assert sum(GRADIENT in line for line in lines) == 1
+    assert sum(ERROR in line for line in lines) == 1

@@ -9,7 +9,6 @@ import two_neuron
 
 def test_six_layers_of_two_neurons_with_six_parameters_per_layer():
     weights, biases, x, y = two_neuron.network()
-    assert two_neuron.SIZES == [2] * 6
     assert [w.shape for w in weights] == [(2, 2)] * 5
     assert [b.shape for b in biases] == [(2, 1)] * 5
     assert x.shape == y.shape == (2, 1)

@@ -9,6 +9,7 @@ from threadpoolctl import threadpool_limits
 import backprop
 import why_chain
 from conftest import measured
+from tables import read_number, rows
 from tryit import run_try_it
 
 
@@ -67,3 +68,49 @@ def test_try_it_block_of_the_page_reproduces_the_table_and_the_factor_25(data):
         np.array(lines[0].strip("[]").split(), float), data["chain"]["backprop"],
         rtol=1e-3)  # printed to 8 decimals
     assert ast.literal_eval(lines[-1]) == [25.0**3 / 2, 25.0**2 / 2, 25 / 2, 1 / 2]
+
+
+# ------------------------------------------------ every value the page quotes
+
+
+def test_quoted_chain_is_the_seeded_draw_at_the_quoted_input(data):
+    v = why_chain.values(data)
+    assert (v["x"], v["y"]) == (1.0, 1.0)
+    weights, biases = backprop.init_params([1] * 5, np.random.default_rng(1))
+    nabla_b = backprop.backward(weights, biases, np.array([[v["x"]]]),
+                                np.array([[v["y"]]]))[1]
+    np.testing.assert_array_equal([nb[0, 0] for nb in nabla_b],
+                                  data["chain"]["backprop"])
+
+
+def test_quoted_gaps_are_rounding_only(data):
+    v = why_chain.values(data)
+    g = data["chain"]
+    gap = np.max(np.abs(g["backprop"] - g["product"])
+                 / np.maximum(np.abs(g["backprop"]), np.abs(g["product"])))
+    assert v["gap"] == gap
+    assert 0 <= v["gap"] < 1e-13
+    assert v["max_gap_random"] == data["stats"]["max_gap"]
+    assert 0 <= v["max_gap_random"] < 1e-12
+
+
+def test_quoted_frequencies_recounted(data):
+    v = why_chain.values(data)
+    assert v["n_chains"] == 10_000 == len(data["stats"]["ratios"])
+    factors = data["stats"]["factors"]
+    assert len(factors) == 3 * v["n_chains"]  # neurons 2..4 of every chain
+    assert v["pct_factor_below_quarter"] == pytest.approx(
+        100 * np.count_nonzero(np.abs(factors) < 0.25) / len(factors), rel=1e-12)
+    assert 70 < v["pct_factor_below_quarter"] < 90
+
+
+def test_quoted_table_shows_the_chain_to_three_digits(data):
+    v = why_chain.values(data)
+    g = data["chain"]
+    body = rows(v["table"])
+    assert len(v["table"].splitlines()) == 2 + 4
+    for j, cells in enumerate(body):
+        shown = [read_number(c) for c in cells[2:6] + cells[7:]]
+        expected = [g["w"][j], g["b"][j], g["z"][j], g["sigma_prime"][j],
+                     g["backprop"][j], g["product"][j]]
+        np.testing.assert_allclose(shown, expected, rtol=5e-3)

@@ -6,6 +6,7 @@ import pytest
 import backprop
 import why_exploding
 from conftest import measured
+from tables import read_number, rows
 
 
 @pytest.fixture(scope="module")
@@ -44,3 +45,21 @@ def test_longer_chains_keep_growing_by_25():
     weights, biases = why_exploding.exploding_chain(n=8)
     g = why_exploding.chain_gradients(weights, biases, why_exploding.X, 0.0)
     assert np.all(g["backprop"][:-1] / g["backprop"][1:] == 25.0)
+
+
+# ------------------------------------------------ every value the page quotes
+
+
+def test_quoted_values_follow_from_the_chain_rule_by_hand(data):
+    v = why_exploding.values(data)
+    assert (v["x"], v["y"]) == (1.0, 0.0)
+    # every z_j = 0, so a_4 = 1/2 and ∂C/∂b_4 = a_4 − y; each neuron further back
+    # multiplies by w σ'(0) = 100/4 = 25
+    assert v["ratio_b1_bL"] == 25.0**3 == 15_625
+    body = rows(v["table"])
+    assert len(v["table"].splitlines()) == 2 + 4
+    for j, cells in enumerate(body):
+        grad = (0.5 - v["y"]) * 25.0 ** (3 - j)
+        assert read_number(cells[7]) == grad  # 7812.5, 312.5, 12.5, 0.5
+        assert [read_number(c) for c in cells[2:6]] == [
+            100, -100 if j == 0 else -50, 0, 0.25]

@@ -56,3 +56,17 @@ def test_closed_form_is_the_solution_of_sigma_prime_equal_one_over_w():
     for w in (4.2, 6.9, 50.0):
         z_edge = w * nielsen.closed_form(w) / 2
         assert w * backprop.sigmoid_prime(z_edge) == pytest.approx(1.0, rel=1e-12)
+
+
+# ------------------------------------------------ every value the page quotes
+
+
+def test_quoted_grid_and_gap(data, v):
+    assert v["da"] == 1e-5
+    np.testing.assert_allclose(np.diff(nielsen.A_GRID), v["da"], rtol=1e-6)
+    assert v["n_w"] == len(data["w"]) == data["widths"].shape[0] == 81 + 30
+    gap = np.abs(data["widths"] - data["closed"][:, None]).max()
+    assert v["max_gap"] == gap
+    assert 0 <= v["max_gap"] <= 2 * v["da"]  # the grid's resolution, no more
+    assert v["biases"] == "\u22122, 0, 1.7"
+    assert data["widths"].shape[1] == len(v["biases"].split(", "))

@@ -7,6 +7,7 @@ from threadpoolctl import threadpool_limits
 import backprop
 import why_unstable
 from conftest import measured
+from tables import read_number, rows
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +86,23 @@ def test_every_scale_sees_the_same_networks(data):
 def test_explosion_is_far_milder_than_25_per_layer(data):
     m = medians(data, max(why_unstable.SCALES))
     assert np.max(m[:-1] / m[1:]) < 25 / 2
+
+
+# ------------------------------------------------ every value the page quotes
+
+
+def test_quoted_set_up_is_the_networks_measured(data, v):
+    assert v["n_seeds"] == 25 == data["norms"][1].shape[0]
+    assert v["n_input"] == 64  # 8 x 8 digits
+    assert v["n_hidden"] == 8 == len(data["layers"]) - 1  # layers 2..9; 10 is output
+
+
+def test_quoted_table_recounts_each_scale(data, v):
+    body = rows(v["table"])
+    assert len(v["table"].splitlines()) == 2 + 4
+    for cells, c in zip(body, (1, 4, 16, 64)):
+        norms = data["norms"][c]
+        ratio = norms[:, 0] / norms[:, -1]
+        assert int(cells[0]) == c
+        assert read_number(cells[1]) == pytest.approx(np.median(ratio), rel=0.01)
+        assert cells[2] == f"{100 * np.mean(ratio > 1):.0f} %"
