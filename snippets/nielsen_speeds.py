@@ -4,7 +4,7 @@ His chapter-5 setup on the bundled 8x8 digits: networks [64, 30, ..., 30, 10] wi
 2, 3 and 4 hidden layers, sigmoid neurons, cross-entropy, his default init (weights
 N(0, 1/n_in), biases N(0, 1)) and the first 1,000 images. The speed of hidden layer
 l is ||∂C/∂b^l||, the bias gradient averaged over those images. For each of N_SEEDS
-initializations this records every hidden layer's speed and the seed's full layer
+initializations this records every hidden layer's speed and the full layer
 gradient ||δ^l|| (weights and biases); the figure sets their spread beside the
 values Nielsen published for MNIST.
 

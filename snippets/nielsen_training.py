@@ -6,10 +6,10 @@ His chapter-5 setup on the bundled 8x8 digits: networks [64, 30, ..., 30, 10] wi
 500 gradient steps, every measure recorded before each step. One seed.
 
 Per hidden layer and step it records Nielsen's speed ||∂C/∂b^l|| (biases only), the
-seed's layer gradient ||δ^l|| (all ∂C/∂w^l_jk and ∂C/∂b^l_j) without and with the
-weight-decay term (λ/n)·w, the weight and decay parts alone, and the per-example
-error size mean_x ||δ^l_{•,x}|| (δ^l_{•,x} is Nielsen's error vector, all the
-∂C/∂z^l_j of layer l, for example x, before averaging).
+layer gradient ||δ^l|| of the Cross Validated answer (all ∂C/∂w^l_jk and ∂C/∂b^l_j)
+without and with the weight-decay term (λ/n)·w, the weight and decay parts alone,
+and the per-example error size mean_x ||δ^l_{•,x}|| (δ^l_{•,x} is Nielsen's error
+vector, all the ∂C/∂z^l_j of layer l, for example x, before averaging).
 It counts the steps in which the first hidden layer is slower than the last, and in
 which the hidden layers are strictly ordered (slowest first).
 
