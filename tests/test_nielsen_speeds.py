@@ -89,7 +89,12 @@ def test_full_measure_ratio_at_init_agrees_with_bias_only_within_20_percent(vals
 def test_tables_hold_one_row_per_hidden_layer_and_per_depth(vals):
     assert len(vals["speeds_table"].splitlines()) == 2 + sum(ns.DEPTHS)
     assert len(vals["ratio_table"].splitlines()) == 2 + len(ns.DEPTHS)
-    assert "| 4 | 5 | 0.2851 |" in vals["speeds_table"]
+    assert "| 4 | 5 (δ⁴) | 0.2851 |" in vals["speeds_table"]
+
+
+def test_his_delta_names_the_site_layer_as_chapter_5_does():
+    """Nielsen's chapter 5 calls the first hidden layer δ¹: the site's l = 2."""
+    assert [ns.his_delta(l) for l in (2, 3, 11)] == ["δ¹", "δ²", "δ¹⁰"]
 
 
 # --------------------------------------------------------------- MNIST path
