@@ -121,7 +121,7 @@ def test_mnist_command_line_prints_the_tables_and_draws_nothing(tmp_path):
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True,
     ).stdout
     assert "ours (MNIST): median" in out
-    assert "| 4 | 5 | 0.2851 |" in out and "Last/first hidden-layer ratio" in out
+    assert "| 4 | 5 (δ⁴) | 0.2851 |" in out and "Last/first hidden-layer ratio" in out
     assert not (tmp_path / "figs").exists()
 
 
