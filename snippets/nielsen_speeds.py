@@ -198,8 +198,9 @@ def draw(data_: dict, theme: str) -> dict:
         ax.set_yscale("log")
         ax.set_xticks(layers, [f"{l}\n" rf"($\delta^{{{l - 1}}}$)" for l in layers])
         ax.set_xlim(1.5, d + 1.5)
-        ax.set_xlabel(r"hidden layer $l$ (Nielsen's name)")
         ax.set_title(f"{d} hidden layers", fontsize=10)
+    axes[len(axes) // 2].set_xlabel(
+        r"hidden layer $l$ (in brackets: Nielsen's chapter-5 name)")
     axes[0].set_ylabel(r"$\|\partial C/\partial b^l\|$ at initialization")
     axes[0].legend(fontsize=8, loc="lower right")
     return {"nielsen_speeds": fig}

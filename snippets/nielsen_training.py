@@ -367,8 +367,9 @@ def _first_dominated(run: dict) -> int:
 
 def _curves(ax, steps, series, style="-", label=True):
     for i, col in enumerate(series.T):
+        name = rf"layer {i + 2} (his $\delta^{{{i + 1}}}$)"  # chapter 5 counts from 1
         ax.semilogy(steps, col, style, color=plotstyle.PALETTE[i], linewidth=1.2,
-                    label=rf"layer {i + 2} ($\delta^{{{i + 1}}}$)" if label else None)
+                    label=name if label else None)
 
 
 def draw_depth(run: dict, depth: int, theme: str):
