@@ -288,8 +288,11 @@ def draw_curves(d: dict, theme: str):
         if all(r["diverged"] is not None for r in runs):
             at = np.median([r["diverged"] for r in runs]) / d["steps_per_epoch"]
             last = np.flatnonzero(np.isfinite(acc))[-1]
-            bottom.plot(at, acc[last], "x", color=kw["color"], markersize=9,
-                        markeredgewidth=2, zorder=10)  # above every other line
+            bottom.plot(at, acc[last], "x", color=kw["color"], markersize=10,
+                        markeredgewidth=2.5, zorder=10)  # above every other line
+            bottom.annotate("diverged", (at, acc[last]), xytext=(6, 8),
+                            textcoords="offset points", color=kw["color"],
+                            fontsize=8, zorder=10)
     top.set_ylabel("held-out cost $C$")
     bottom.set_ylabel("held-out accuracy")
     bottom.set_ylim(0, 1)
