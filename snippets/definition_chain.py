@@ -243,6 +243,12 @@ def values(data: dict) -> dict:
         for name in (f"w{w}_{s}" for w in WIDTHS for s in SCHEMES)
         for stat in ("plain", "strong"))
     out["threshold_w2"] = threshold(2)
+    # How loose the bound is: measured step over its bound, two-neuron network,
+    # every step of both initializations pooled.
+    slack = np.concatenate([(steps(data["runs"][2, s]) / data["runs"][2, s]["bound"])
+                            .ravel() for s in SCHEMES])
+    out["bound_slack_w2"] = float(np.median(slack))
+    out["bound_slack_min_w2"] = float(slack.min())
     out["example_step_42"] = float(example[0])
     out["example_step_64"] = float(example[1])
     return out

@@ -4,7 +4,7 @@ His chapter-5 setup on the bundled 8x8 digits: networks [64, 30, ..., 30, 10] wi
 2, 3 and 4 hidden layers, sigmoid neurons, cross-entropy, his default init (weights
 N(0, 1/n_in), biases N(0, 1)) and the first 1,000 images. The speed of hidden layer
 l is ||∂C/∂b^l||, the bias gradient averaged over those images. For each of N_SEEDS
-initializations this records every hidden layer's speed and the seed's full layer
+initializations this records every hidden layer's speed and the full layer
 gradient ||δ^l|| (weights and biases); the figure sets their spread beside the
 values Nielsen published for MNIST.
 
@@ -34,11 +34,15 @@ FIGURES = {
         alt="Three log-scale panels, one per depth (2, 3 and 4 hidden layers). "
         "For every hidden layer a vertical bar spans the middle 80 percent of our "
         "speeds over many random initializations, with a dot at the median; a "
-        "cross marks Nielsen's published value. The crosses fall on or near the "
+        "cross marks Nielsen's published value. Each layer is labelled with its "
+        "number on this site and, below it, the name Nielsen's chapter 5 gives it "
+        "(delta 1 for layer 2). The crosses fall on or near the "
         "bars, and in every panel the speeds rise from the first hidden layer to "
         "the last.",
         caption=r"Speed of learning \(\lVert\partial C/\partial b^l\rVert\) of each "
-        r"hidden layer \(l\) at initialization, on the first 1,000 bundled digits. "
+        r"hidden layer \(l\) at initialization, on the first 1,000 bundled digits "
+        r"(in brackets the name Nielsen's chapter 5 gives the layer: his "
+        r"\(\delta^1\) is the first hidden layer, \(l = 2\) here). "
         r"Bars: 10th to 90th percentile over random initializations; dots: "
         r"median; crosses: Nielsen's epoch-0 values on MNIST.",
     )
@@ -85,6 +89,18 @@ def measure() -> dict:
 # ---------------------------------------------------------------- the tables
 
 
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def his_delta(l: int) -> str:
+    """Nielsen's chapter-5 name for the site's hidden layer l, e.g. "δ¹" for l = 2.
+
+    Chapter 5 counts hidden layers from 1 (his ||δ¹|| is the speed of the first
+    hidden layer); the site counts book layers, input first, so that layer is l = 2.
+    """
+    return "δ" + str(l - 1).translate(SUPERSCRIPT)
+
+
 def ratio_text(v: float) -> str:
     """A last/first ratio as every table on the site prints it: 4.7, 23, 96."""
     return f"{v:.1f}" if v < 10 else f"{v:.0f}"
@@ -97,11 +113,13 @@ def _spread(v: np.ndarray, fmt=lambda v: f"{v:#.2g}") -> str:
 
 def speeds_table(runs: dict, source: str = "8x8 digits") -> str:
     """Markdown: one row per hidden layer, his value beside our median and spread."""
-    rows = [f"| hidden layers | layer \\(l\\) | Nielsen (MNIST) | ours ({source}): "
-            f"median | 10th–90th percentile |", "|---|---|---|---|---|"]
+    rows = [f"| hidden layers | layer \\(l\\) (Nielsen's name) | Nielsen (MNIST) "
+            f"| ours ({source}): median | 10th–90th percentile |",
+            "|---|---|---|---|---|"]
     for d, run in runs.items():
         for i, col in enumerate(run["bias"].T):
-            rows.append(f"| {d} | {i + 2} | {NIELSEN[d][i]:.4f} "
+            rows.append(f"| {d} | {i + 2} ({his_delta(i + 2)}) "
+                        f"| {NIELSEN[d][i]:.4f} "
                         f"| {np.median(col):.4f} | {_spread(col)} |")
     return "\n".join(rows)
 
@@ -179,10 +197,11 @@ def draw(data_: dict, theme: str) -> dict:
         ax.plot(layers, NIELSEN[d], "x", color=colours[5], markersize=8,
                 markeredgewidth=2, label="Nielsen (MNIST)")
         ax.set_yscale("log")
-        ax.set_xticks(layers)
+        ax.set_xticks(layers, [f"{l}\n" rf"($\delta^{{{l - 1}}}$)" for l in layers])
         ax.set_xlim(1.5, d + 1.5)
-        ax.set_xlabel(r"hidden layer $l$")
         ax.set_title(f"{d} hidden layers", fontsize=10)
+    axes[len(axes) // 2].set_xlabel(
+        r"hidden layer $l$ (in brackets: Nielsen's chapter-5 name)")
     axes[0].set_ylabel(r"$\|\partial C/\partial b^l\|$ at initialization")
     axes[0].legend(fontsize=8, loc="lower right")
     return {"nielsen_speeds": fig}

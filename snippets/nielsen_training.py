@@ -6,10 +6,10 @@ His chapter-5 setup on the bundled 8x8 digits: networks [64, 30, ..., 30, 10] wi
 500 gradient steps, every measure recorded before each step. One seed.
 
 Per hidden layer and step it records Nielsen's speed ||∂C/∂b^l|| (biases only), the
-seed's layer gradient ||δ^l|| (all ∂C/∂w^l_jk and ∂C/∂b^l_j) without and with the
-weight-decay term (λ/n)·w, the weight and decay parts alone, and the per-example
-error size mean_x ||δ^l_{•,x}|| (δ^l_{•,x} is Nielsen's error vector, all the
-∂C/∂z^l_j of layer l, for example x, before averaging).
+layer gradient ||δ^l|| of the Cross Validated answer (all ∂C/∂w^l_jk and ∂C/∂b^l_j)
+without and with the weight-decay term (λ/n)·w, the weight and decay parts alone,
+and the per-example error size mean_x ||δ^l_{•,x}|| (δ^l_{•,x} is Nielsen's error
+vector, all the ∂C/∂z^l_j of layer l, for example x, before averaging).
 It counts the steps in which the first hidden layer is slower than the last, and in
 which the hidden layers are strictly ordered (slowest first).
 
@@ -33,11 +33,12 @@ LAMBDAS = (5.0, 0.0)
 STEPS, ETA, N_TRAIN = 500, 0.1, 1000
 EXTRA = ((4, 5.0), (4, 0.0), (2, 5.0))  # (depth, λ) repeated on EXTRA_SEEDS
 LEARNED = 0.2  # training accuracy (twice chance) that counts as learning digits
-# Nielsen's saved JSON at epoch 0 and epoch 499 (fig/generate_gradient.py, ch. 5).
+# Nielsen's saved JSON at epoch 0 and epoch 499 (fig/generate_gradient.py, ch. 5;
+# norms_during_training_4_layers.json gives 9.2476e-4 for the last hidden layer).
 NIELSEN_0 = {2: (0.0657, 0.3092), 3: (0.0118, 0.0600, 0.2831),
              4: (0.0030, 0.0171, 0.0695, 0.2851)}
 NIELSEN_499 = {2: (3.4e-3, 9.6e-3), 3: (8.6e-5, 2.2e-4, 1.26e-3),
-               4: (8.2e-6, 2.6e-5, 1.8e-4, 9.3e-4)}
+               4: (8.2e-6, 2.6e-5, 1.8e-4, 9.2476e-4)}
 MEASURES = {"bias": "Nielsen's speed (biases only)",
             "full": "layer gradient, no decay term",
             "decayed": r"layer gradient with $(\lambda/n)w$"}
@@ -63,7 +64,9 @@ FIGURES = {
         caption=(
             rf"[64, {', '.join(['30'] * d)}, 10], \(\lambda = 5\), one seed. Left: "
             r"Nielsen's speed of learning \(\lVert\partial C/\partial b^l\rVert\) "
-            r"per hidden layer \(l\); crosses are his epoch-499 values on MNIST. "
+            r"per hidden layer \(l\) (in brackets Nielsen's chapter-5 name: his "
+            r"\(\delta^1\) is layer \(l = 2\)); crosses are his epoch-499 values "
+            r"on MNIST. "
             r"Right: the norm of the layer gradient \(\delta^l\) (all "
             r"\(\partial C/\partial w^l_{jk}\) and \(\partial C/\partial b^l_j\)), "
             r"solid without and dashed with the decay term \((\lambda/n)\,w\)."
@@ -289,6 +292,8 @@ def values(data_: dict) -> dict:
         "counts_table": counts_table(runs),
         "ratio_start_4": deep5["bias"][0, -1] / deep5["bias"][0, 0],
         "ratio_end_4": deep5["bias"][-1, -1] / deep5["bias"][-1, 0],
+        "nielsen_ratio_end_4": NIELSEN_499[4][-1] / NIELSEN_499[4][0],
+        "nielsen_last_499_4": NIELSEN_499[4][-1],
         "ratio_end_4_l0": ratio0[-1],
         "examples_ordered": sum(int(strictly_increasing(r["examples"]).sum())
                                 for r in runs.values()),
@@ -363,8 +368,9 @@ def _first_dominated(run: dict) -> int:
 def _curves(ax, steps, series, theme, style="-", label=True):
     colours = plotstyle.palette(theme)
     for i, col in enumerate(series.T):
+        name = rf"layer {i + 2} (his $\delta^{{{i + 1}}}$)"  # chapter 5 counts from 1
         ax.semilogy(steps, col, style, color=colours[i], linewidth=1.2,
-                    label=f"layer {i + 2}" if label else None)
+                    label=name if label else None)
 
 
 def draw_depth(run: dict, depth: int, theme: str):

@@ -205,7 +205,8 @@ def values(d: dict) -> dict:
 FIGURES = {
     "remedies_training_speeds": plotstyle.Figure(
         alt="Eight small line charts, one per remedy, sharing a logarithmic "
-        "vertical axis: the speed of hidden layers 2 to 7 against the epoch. In "
+        "vertical axis: the speed of hidden layers 2 to 7 against the epoch, each "
+        "layer in its own colour and marker. In "
         "the two plain sigmoid networks the six lines stay spread over several "
         "decades, the first hidden layer lowest, for the whole run. In most "
         "other networks the lines start close together and the first hidden "
@@ -225,7 +226,8 @@ FIGURES = {
         "while its clipped twin learns.",
         caption=r"Cost \(C\) (top) and accuracy (bottom) on the 797 held-out "
         "digits after each epoch, median over seeds; epoch 0 is the "
-        "initialization. A cross marks a network that diverged. With large "
+        "initialization. A cross, drawn above the other lines, marks a network "
+        "that diverged (at its median divergence step). With large "
         "ReLU weights some outputs start saturated at exactly 0 or 1 on the "
         "wrong side, which makes the initial cost infinite in floating point, "
         "so those lines start at epoch 1.",
@@ -243,17 +245,19 @@ def draw_speeds(d: dict, theme: str):
     from matplotlib.ticker import NullLocator
 
     shown = [n for n in d["runs"] if n != "large"]  # "large" diverged early
-    # One colour per layer, in order, light enough for the dark theme's background.
-    low = 0.0 if theme == "light" else 0.3
-    colours = plt.get_cmap("viridis")(np.linspace(low, low + 0.7, len(setup.HIDDEN)))
+    # One palette colour and one marker per layer: six shades of one colour map
+    # are hard to tell apart in small panels.
+    markers = "osD^vP"
     fig, axes = plt.subplots(2, 4, sharex=True, sharey=True, figsize=(7.2, 4.4))
     epochs = np.arange(1, EPOCHS + 1)
+    colours = plotstyle.palette(theme)
     for ax, name in zip(axes.flat, shown):
         med = np.median([per_epoch(r["speeds"], d["steps_per_epoch"])
                          for r in d["runs"][name]], axis=0)  # (EPOCHS, layers)
         for i, l in enumerate(setup.HIDDEN):
             ax.semilogy(epochs, med[:, i], linewidth=1.2, color=colours[i],
-                        label=f"$l = {l}$")
+                        marker=markers[i], markersize=3.5,
+                        markevery=(i, len(setup.HIDDEN)), label=f"$l = {l}$")
         ax.set_title(REMEDIES[name].label, fontsize=8)
         ax.tick_params(labelsize=7)
         ax.yaxis.set_minor_locator(NullLocator())  # minor log ticks: slow SVGs
@@ -285,8 +289,11 @@ def draw_curves(d: dict, theme: str):
         if all(r["diverged"] is not None for r in runs):
             at = np.median([r["diverged"] for r in runs]) / d["steps_per_epoch"]
             last = np.flatnonzero(np.isfinite(acc))[-1]
-            bottom.plot(at, acc[last], "x", color=kw["color"], markersize=9,
-                        markeredgewidth=2)
+            bottom.plot(at, acc[last], "x", color=kw["color"], markersize=10,
+                        markeredgewidth=2.5, zorder=10)  # above every other line
+            bottom.annotate("diverged", (at, acc[last]), xytext=(6, 8),
+                            textcoords="offset points", color=kw["color"],
+                            fontsize=8, zorder=10)
     top.set_ylabel("held-out cost $C$")
     bottom.set_ylabel("held-out accuracy")
     bottom.set_ylim(0, 1)

@@ -7,9 +7,16 @@ learning rate of the early hidden layers:
 - plain SGD, one η for every layer;
 - "full compensation": at every step, the gradient of each hidden layer l is scaled
   by c_l = s_{L-1} / s_l, where s_l = ‖ĝ_b^l‖ is the mini-batch estimate of
-  Nielsen's speed of learning of layer l, so all hidden layers learn at the speed of
-  the last one; the output layer is left alone;
+  Nielsen's speed of learning of layer l, so every hidden layer's bias step has the
+  length of the last hidden layer's (its weight step is scaled by the same c_l and
+  need not match); the output layer is left alone;
 - "half compensation": the same with c_l^{1/2}.
+
+Since c_l comes from the very mini-batch gradient it multiplies, this is not SGD
+with a fixed learning rate per layer but a layer-wise gradient normalisation: each
+hidden layer's gradient is divided by its own bias-gradient norm (to the power p)
+and multiplied by a common size. LARS (You, Gitman & Ginsburg 2017) is a relative
+that scales each layer by ||w^l|| / ||∇_{w^l} C|| instead.
 
 A network with one hidden layer of 30, trained plainly, is the reference. The
 figure shows the epochs each network needed, one dot per seed.
@@ -53,7 +60,9 @@ FIGURES = {
 def compensated(power: float):
     """A ``gradient=`` for backprop.train: hidden layer l's gradient times c_l**p.
 
-    With λ = 0 this is exactly SGD with learning rate η_l = c_l**p · η in layer l.
+    c_l = s_{L-1} / s_l is recomputed from each mini-batch's own gradient, so this
+    normalises every hidden layer's gradient by its bias-gradient norm: with p = 1
+    each hidden layer's bias step has the last hidden layer's length.
     """
     def gradient(weights, biases, x, y):
         nabla_w, nabla_b, errors = backprop.backward(weights, biases, x, y)

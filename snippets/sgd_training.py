@@ -53,7 +53,7 @@ FIGURES = {
         "catches up with the others late in training.",
         caption=r"Distance \(\lVert w^l(t) - w^l(0) \rVert\) moved by the weights "
         r"of each book layer \(l\) after \(t\) epochs, median over seeds. The "
-        "dotted vertical line marks the epoch at which the table below reads "
+        "dotted vertical line marks the epoch at which the table above reads "
         "the distances off.",
     ),
 }

@@ -114,6 +114,8 @@ def values(d: dict) -> dict:
         v[f"{s}_max"] = max(c["max"] for c in cells)
         v[f"{s}_error_ratio"] = d[(s, "error_ratio")]
     v["n_factors"] = sum(d[("nielsen", l)]["n"] for l in LAYERS)
+    v["n_medians"] = N_SEEDS * len(LAYERS)  # one median per network and layer
+    v["n_layers"] = len(LAYERS)
     v["max_pct_one"] = max(v[f"{s}_pct_one"] for s in SCHEMES)
     return v
 

@@ -212,6 +212,17 @@ def test_every_measured_step_lies_above_the_bound(data):
         assert np.all(dc.steps(run) >= run["bound"] * (1 - 1e-12))
 
 
+def test_bound_is_several_times_loose(data, vals):
+    """definition.md: a typical step is several times its bound (independent
+    recomputation from the runs), and no step reaches the bound itself."""
+    slack = np.concatenate([(dc.steps(data["runs"][2, s]) / data["runs"][2, s]["bound"])
+                            .ravel() for s in dc.SCHEMES])
+    assert slack.size == 2 * 2 * dc.N_SEEDS
+    assert vals["bound_slack_w2"] == pytest.approx(np.median(slack))
+    assert 4 < vals["bound_slack_w2"] < 10
+    assert 1 < vals["bound_slack_min_w2"] < vals["bound_slack_w2"]
+
+
 def test_bias_only_steps_lie_above_the_bound_without_sqrt_factor(data):
     for (width, _), run in data["runs"].items():
         bias = run["norms"][:, 1]

@@ -37,6 +37,37 @@ def test_values_count_every_weight_and_bias(data):
     assert values["n_params"] == 4 * 5 + 5 + 5 * 5 + 5 + 5 * 5 + 5 + 5 * 3 + 3
 
 
+def test_every_partial_derivative_is_compared_on_its_own(data):
+    """The page's count and maximum are over single partial derivatives."""
+    values = gradient_check.values(data)
+    assert values["n_entries_compared"] == values["n_checks"] == 412
+    worst = max(float(e.max()) for e in data["entries"].values())
+    assert values["max_entry_error"] == worst
+    # Larger than the vector figure (a tiny derivative carries the rounding error),
+    # and within the stated per-derivative tolerance of five significant digits.
+    assert values["max_rel_error"] < values["max_entry_error"]
+    assert 1e-9 < values["max_entry_error"] < values["entry_tolerance"] == 1e-5
+    assert values["max_rel_error"] < values["tolerance"] == 1e-6
+
+
+def test_relative_difference_of_single_entries():
+    """Oracle by hand: |g − g̃| / (|g| + |g̃|), and 0 where both are exactly 0."""
+    got = gradient_check.relative_difference(np.array([1.0, 0.0, -2.0]),
+                                             np.array([3.0, 0.0, 2.0]))
+    np.testing.assert_array_equal(got, [0.5, 0.0, 1.0])
+
+
+def test_the_per_entry_check_detects_one_wrong_derivative():
+    """One wrong partial derivative among many barely moves its layer's vector
+    difference but shows in full in the per-entry check."""
+    rng = np.random.default_rng(1)
+    exact = [rng.normal(size=200)]
+    approx = [exact[0].copy()]
+    approx[0][7] *= 1.01  # 1% off in one entry
+    assert gradient_check.layer_errors(exact, approx)[0] < 1e-3
+    assert gradient_check.entry_errors(exact, approx).max() > 4e-3
+
+
 # ------------------------------------------------ every value the page quotes
 
 

@@ -90,7 +90,12 @@ def test_full_measure_ratio_at_init_agrees_with_bias_only_within_20_percent(vals
 def test_tables_hold_one_row_per_hidden_layer_and_per_depth(vals):
     assert len(vals["speeds_table"].splitlines()) == 2 + sum(ns.DEPTHS)
     assert len(vals["ratio_table"].splitlines()) == 2 + len(ns.DEPTHS)
-    assert "| 4 | 5 | 0.2851 |" in vals["speeds_table"]
+    assert "| 4 | 5 (δ⁴) | 0.2851 |" in vals["speeds_table"]
+
+
+def test_his_delta_names_the_site_layer_as_chapter_5_does():
+    """Nielsen's chapter 5 calls the first hidden layer δ¹: the site's l = 2."""
+    assert [ns.his_delta(l) for l in (2, 3, 11)] == ["δ¹", "δ²", "δ¹⁰"]
 
 
 # --------------------------------------------------------------- MNIST path
@@ -117,7 +122,7 @@ def test_mnist_command_line_prints_the_tables_and_draws_nothing(tmp_path):
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True,
     ).stdout
     assert "ours (MNIST): median" in out
-    assert "| 4 | 5 | 0.2851 |" in out and "Last/first hidden-layer ratio" in out
+    assert "| 4 | 5 (δ⁴) | 0.2851 |" in out and "Last/first hidden-layer ratio" in out
     assert not (tmp_path / "figs").exists()
 
 

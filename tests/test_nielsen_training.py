@@ -104,6 +104,16 @@ def test_four_layer_ratio_keeps_its_order_of_magnitude_through_training(vals):
     assert 50 <= vals["ratio_end_4"] <= 200
 
 
+def test_nielsens_epoch_499_values_are_those_of_his_json(vals):
+    """norms_during_training_4_layers.json, epoch 499: 8.2e-6 ... 9.2476e-4; the
+    table prints 9.2e-04 and his last/first ratio rounds to 113."""
+    assert vals["nielsen_last_499_4"] == 9.2476e-4
+    assert "9.2e-04" in vals["speeds_table"]
+    assert "9.3e-04" not in vals["speeds_table"]
+    assert vals["nielsen_ratio_end_4"] == pytest.approx(9.2476e-4 / 8.2e-6)
+    assert ns.ratio_text(vals["nielsen_ratio_end_4"]) == "113"
+
+
 def test_deep_networks_end_within_a_factor_1_5_of_nielsens_epoch_499(vals):
     assert vals["deep_499_factor"] < 1.5
 

@@ -105,6 +105,13 @@ def test_after_training_the_first_hidden_layer_is_the_faster(s):
     assert s["relu_he"]["end"] > 10
 
 
+def test_clipped_and_plain_he_end_with_nearly_the_same_ratio(vals):
+    """remedies.md: the clipped network's final s_2/s_7 is no leftover explosion,
+    plain ReLU with He's initialization (never exploded) ends near the same value."""
+    assert vals["end_clipped"] > 3 and vals["end_relu_he"] > 3
+    assert 1 / 1.5 < vals["end_clipped"] / vals["end_relu_he"] < 1.5
+
+
 def test_the_sigmoid_baseline_still_vanishes_after_training(s):
     assert s["baseline"]["end"] < 0.01
     assert s["sigmoid_xavier"]["end"] < 0.01

@@ -38,6 +38,18 @@ def test_compensation_equalises_hidden_layer_speeds():
         np.testing.assert_array_equal(got, want)
 
 
+def test_compensation_equalises_bias_steps_not_weight_steps():
+    """What the page says: with p = 1 the hidden layers' bias steps are equal, their
+    weight steps are not (same c_l, different ‖ĝ_w^l‖/‖ĝ_b^l‖)."""
+    x, y, _, _ = setup.load()
+    w, b = backprop.init_params(setup.SIZES, np.random.default_rng(3))
+    scaled_w, scaled_b, _ = tc.compensated(1.0)(w, b, x[:, :100], y[:, :100])
+    bias = backprop.speeds(scaled_b)
+    weight = np.array([np.linalg.norm(g) for g in scaled_w[:-1]])  # hidden layers
+    assert bias.max() / bias.min() == pytest.approx(1.0, abs=1e-12)
+    assert weight.max() / weight.min() > 1.05
+
+
 def test_compensation_changes_exactly_the_hidden_layers_it_names():
     """Oracle: the layers whose gradient is rescaled are compensated_layers."""
     x, y, _, _ = setup.load()

@@ -50,6 +50,16 @@ def test_unit_variance_weights_give_larger_factors(v):
     assert v["large_median"] > v["nielsen_median"]
 
 
+def test_typical_factor_is_the_median_of_one_median_per_network_and_layer(data, v):
+    """why.md: each network's median factor in each of the 3 layers, 20 networks:
+    the typical factor is the median of those 60 numbers."""
+    assert v["n_layers"] == 3 and v["n_medians"] == 60 == 3 * why_factors.N_SEEDS
+    for s in why_factors.SCHEMES:
+        medians = [m for l in why_factors.LAYERS for m in data[(s, l)]["medians"]]
+        assert len(medians) == v["n_medians"]
+        assert v[f"{s}_median"] == pytest.approx(np.median(medians), rel=1e-12)
+
+
 def test_typical_factor_is_far_below_a_quarter_under_both_inits(v):
     assert v["nielsen_median"] < 0.05 and v["large_median"] < 0.05
 

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import backprop
+import plotstyle
 import why_sigmoid
 from conftest import measured
 
@@ -22,14 +23,26 @@ def test_sigmoid_prime_reaches_a_quarter_at_zero_only(data):
     assert backprop.sigmoid_prime(np.array(0.0)) == 0.25
     assert data["max_prime"] == 0.25
     assert data["argmax_prime"] == 0.0
-    assert np.count_nonzero(data["sigma_prime"] == 0.25) == 1
+    fine = backprop.sigmoid_prime(why_sigmoid.grid(why_sigmoid.N_GRID))
+    assert np.count_nonzero(fine == 0.25) == 1
+    assert np.count_nonzero(data["sigma_prime"] == 0.25) == 1  # drawn peak too
 
 
-def test_sigmoid_prime_falls_on_both_sides_of_zero(data):
-    z, ds = data["z"], data["sigma_prime"]
+def test_sigmoid_prime_falls_on_both_sides_of_zero():
+    z = why_sigmoid.grid(why_sigmoid.N_GRID)
+    ds = backprop.sigmoid_prime(z)
     assert np.all(np.diff(ds[z <= 0]) > 0)
     assert np.all(np.diff(ds[z >= 0]) < 0)
     np.testing.assert_allclose(ds, ds[::-1], rtol=0, atol=1e-15)
+
+
+def test_the_figure_draws_a_coarse_grid_and_stays_small(data, tmp_path):
+    """A few hundred drawn points, and each SVG (light, dark) at most 50 KB."""
+    assert len(data["z"]) == why_sigmoid.N_PLOT <= 1000
+    assert why_sigmoid.N_PLOT < why_sigmoid.N_GRID
+    plotstyle.render(why_sigmoid, tmp_path)
+    for name in ("why_sigmoid.svg", "why_sigmoid-dark.svg"):
+        assert (tmp_path / name).stat().st_size <= 50_000, name
 
 
 def test_sigmoid_prime_is_a_tenth_of_its_peak_near_the_closed_form(data):
