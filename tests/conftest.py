@@ -17,7 +17,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 ROOT = Path(__file__).resolve().parents[1]
 # What a build reads; everything else (caches, .venv, site/) stays behind.
-SOURCES = ("mkdocs.yml", "docs", "snippets", "hooks")
+SOURCES = ("mkdocs.yml", "docs", "snippets", "hooks", "overrides")
 sys.path.insert(0, str(ROOT / "hooks"))
 import figures as figure_hook  # noqa: E402  (the build's own cache key)
 
