@@ -131,7 +131,7 @@ def measure_setting(activation, rule, rng, input_scale=1.0) -> dict:
         z, d, _ = variances(weights, biases, x, activation, rng)
         vz, vd = vz + z / N_NETS, vd + d / N_NETS
     return {"var_z": vz, "var_delta": vd,
-            "forward": per_layer(vz[1:] / vz[:-1]),
+            "forward": per_layer(vz[1:-1] / vz[:-2]),
             "backward": per_layer(vd[:-2] / vd[1:-1])}
 
 
@@ -206,6 +206,8 @@ def values(d: dict) -> dict:
         key = rule if activation == "identity" else f"{activation}_{rule}"
         out[f"fwd_{key}"] = r["forward"]
         out[f"bwd_{key}"] = r["backward"]
+        fwd, bwd = predicted(SIZES, rule, activation)
+        out[f"pred_fwd_{key}"], out[f"pred_bwd_{key}"] = float(fwd[0]), float(bwd[0])
     out["tanh_max_diff"] = max(
         abs(d["tanh"][rule][k] / s[("identity", rule)][k] - 1)
         for rule in d["tanh"] for k in ("forward", "backward"))
@@ -221,6 +223,7 @@ def values(d: dict) -> dict:
     sym = d["symmetry"]
     out["sym_distinct"] = max(distinct_rows(w) for w in sym["zeros"]["weights"][:-1])
     out["sym_hidden"] = min(SYM_SIZES[1:-1])
+    out["sym_sizes"] = str(SYM_SIZES)
     out["sym_accuracy"] = sym["zeros"]["accuracy"]
     out["random_accuracy"] = sym["random"]["accuracy"]
     out["sym_epochs"], out["sym_eta"] = SYM_EPOCHS, SYM_ETA
