@@ -129,7 +129,8 @@ def measure() -> dict:
     weights, biases = backprop.init_params(SIZES, np.random.default_rng(SEEDS[0]),
                                            "large")
     sizes, chain = factors(weights, biases, x)
-    return {"relu": relu, "sigmoid": sigmoid, "sizes": sizes, "chain": chain}
+    return {"relu": relu, "sigmoid": sigmoid, "sizes": sizes, "chain": chain,
+            "n_train": x.shape[1]}
 
 
 def dead_share(d: dict, when: str) -> np.ndarray:
@@ -150,6 +151,7 @@ def values(d: dict) -> dict:
               for s, runs in d["sigmoid"].items()}
     return {
         "sizes": str(SIZES), "n_seeds": len(SEEDS), "epochs": EPOCHS,
+        "n_train": d["n_train"],
         "eta_moderate": ETAS["moderate"], "eta_large": ETAS["large"],
         "relu_ratio": float(np.median([r["ratio"] for r in d["relu"]])),
         "dead_start": dead_overall(d, "start"),

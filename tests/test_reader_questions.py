@@ -59,6 +59,10 @@ def test_dead_units_are_found_exactly():
 # -------------------------------------------------------------- N(0, 1) weights
 
 
+def test_the_training_set_is_nielsens_first_thousand(v):
+    assert v["n_train"] == 1000
+
+
 def test_only_about_two_thirds_of_standard_normal_weights_are_below_one(v):
     assert v["below_one"] == pytest.approx(0.6827, abs=1e-4)
     assert v["below_one_measured"] == pytest.approx(v["below_one"], abs=0.03)
