@@ -44,13 +44,13 @@ SETTINGS = {
 GAIN = {"identity": 1.0, "tanh": 1.0, "relu": 0.5}  # E[f'(z)²] for z near 0
 TANH_INPUT = 0.01  # tanh near 0: inputs with standard deviation 0.01
 # sigmoid scan: equal widths, c = n_in·Var(w) on a log grid
-WIDTH, DEPTH, SCAN_M = 128, 8, 100  # DEPTH hidden layers of WIDTH neurons
+WIDTH, DEPTH, SCAN_M = 128, 8, 64  # DEPTH hidden layers of WIDTH neurons
 C_GRID = 2.0 ** np.arange(-2, 8.5, 0.5)  # 1/4 .. 256
 C_MARKED = {"lecun": 1.0, "he": 2.0, "sixteen": 16.0}  # 16 = 1/σ′(0)²
 SATURATED = 0.025  # σ′(z) below a tenth of its maximum 1/4
 # why not zeros: a small network trained from all-zero weights and biases
 SYM_SIZES = [64, 30, 30, 10]
-SYM_EPOCHS, SYM_BATCH, SYM_ETA = 10, 10, 0.5
+SYM_EPOCHS, SYM_BATCH, SYM_ETA = 5, 20, 1.0
 
 FIGURES = {
     "init_variance_layers": plotstyle.Figure(
@@ -73,7 +73,7 @@ FIGURES = {
         "Nielsen's error changes per layer against the weight scale c. The tanh "
         "curve reaches 1 at c equal to 1. The sigmoid curve rises slowly and "
         "stays far below 1 at c = 1, 2 and 16, marked by dotted lines; it "
-        "reaches 1 only near c = 100.",
+        "reaches 1 only far to the right of the dotted lines.",
         caption=r"Per-layer factor \(\operatorname{Var}(\delta^l_\bullet) / "
         r"\operatorname{Var}(\delta^{l+1}_\bullet)\) in a network of equal widths, "
         r"against \(c = n_{\mathrm{in}} \operatorname{Var}(w)\), biases 0. Dotted: "
@@ -135,11 +135,11 @@ def measure_setting(activation, rule, rng, input_scale=1.0) -> dict:
             "backward": per_layer(vd[:-2] / vd[1:-1])}
 
 
-def sigmoid_scan(activation, rng) -> dict:
-    """Per-layer backward factor and saturated fraction for each c in C_GRID."""
+def sigmoid_scan(activation, rng, c_grid=C_GRID) -> dict:
+    """Per-layer backward factor and saturated fraction for each c in c_grid."""
     sizes = [WIDTH] * (DEPTH + 2)
     factors, saturated = [], []
-    for c in C_GRID:
+    for c in c_grid:
         weights, biases = init_weights(sizes, "lecun", rng, scale=c)
         x = TANH_INPUT * rng.normal(size=(WIDTH, SCAN_M))
         _, vd, zs = variances(weights, biases, x, activation, rng)
@@ -147,7 +147,8 @@ def sigmoid_scan(activation, rng) -> dict:
         factors.append(per_layer(vd[2:-2] / vd[3:-1]))
         saturated.append(float(np.mean([np.mean(backprop.sigmoid_prime(z) < SATURATED)
                                         for z in zs[2:-1]])))
-    return {"factor": np.array(factors), "saturated": np.array(saturated)}
+    return {"c": np.array(c_grid), "factor": np.array(factors),
+            "saturated": np.array(saturated)}
 
 
 def crossing(c: np.ndarray, factor: np.ndarray) -> float:
@@ -191,7 +192,9 @@ def measure() -> dict:
     settings = {key: measure_setting(*key, rng) for key in SETTINGS}
     tanh = {rule: measure_setting("tanh", rule, rng, TANH_INPUT)
             for rule in ("lecun", "backward", "glorot")}
-    scans = {a: sigmoid_scan(a, rng) for a in ("sigmoid", "tanh")}
+    scans = {"sigmoid": sigmoid_scan("sigmoid", rng),
+             "tanh": sigmoid_scan(
+                 "tanh", rng, C_GRID[C_GRID <= C_MARKED["sixteen"]])}
     x, labels = data.load_digits()
     x, y, x_test, y_test = data.nielsen_split(x, labels)
     return {"settings": settings, "tanh": tanh, "scans": scans,
@@ -213,13 +216,14 @@ def values(d: dict) -> dict:
         for rule in d["tanh"] for k in ("forward", "backward"))
     out["tanh_input"] = TANH_INPUT
     for name, c in C_MARKED.items():
-        i = int(np.flatnonzero(np.isclose(C_GRID, c))[0])
+        i = int(np.flatnonzero(np.isclose(sig["c"], c))[0])
         out[f"sigmoid_{name}"] = float(sig["factor"][i])
-    out["sigmoid_max_below_16"] = float(sig["factor"][C_GRID <= 16].max())
-    c_star = crossing(C_GRID, sig["factor"])
+    out["sigmoid_max_below_16"] = float(
+        sig["factor"][sig["c"] <= C_MARKED["sixteen"]].max())
+    c_star = crossing(sig["c"], sig["factor"])
     out["sigmoid_crossing"] = c_star
     out["sigmoid_saturated_at_crossing"] = float(np.interp(
-        np.log(c_star), np.log(C_GRID), sig["saturated"]))
+        np.log(c_star), np.log(sig["c"]), sig["saturated"]))
     sym = d["symmetry"]
     out["sym_distinct"] = max(distinct_rows(w) for w in sym["zeros"]["weights"][:-1])
     out["sym_hidden"] = min(SYM_SIZES[1:-1])
@@ -259,7 +263,8 @@ def draw(d: dict, theme: str) -> dict:
 
     fig2, ax = plt.subplots(figsize=(6.4, 3.2))
     for activation, marker in (("sigmoid", "o"), ("tanh", "s")):
-        ax.loglog(C_GRID, d["scans"][activation]["factor"], marker=marker,
+        scan = d["scans"][activation]
+        ax.loglog(scan["c"], scan["factor"], marker=marker,
                   markersize=4, label=activation)
     ax.axhline(1.0, color=plotstyle.ink(theme), linewidth=1, linestyle="--")
     for c in C_MARKED.values():

@@ -105,14 +105,15 @@ def test_sigmoid_keeps_its_error_only_with_huge_mostly_saturated_weights(v):
 
 
 def test_tanh_keeps_its_error_at_unit_scale(data):
-    factor = data["scans"]["tanh"]["factor"]
-    at_one = factor[np.isclose(iv.C_GRID, 1.0)][0]
+    scan = data["scans"]["tanh"]
+    at_one = scan["factor"][np.isclose(scan["c"], 1.0)][0]
     assert at_one == pytest.approx(1, rel=0.1)
 
 
 def test_sigmoid_factor_grows_with_c(data):
-    factor = data["scans"]["sigmoid"]["factor"]
-    assert factor[iv.C_GRID <= 16].max() < 1 <= factor.max()
+    scan = data["scans"]["sigmoid"]
+    assert scan["factor"][scan["c"] <= 16].max() < 1 <= scan["factor"].max()
+    assert np.all(np.diff(scan["factor"][scan["c"] <= 16]) > 0)
 
 
 def test_crossing_interpolates_on_log_scales():
@@ -142,7 +143,7 @@ def test_random_weights_break_the_symmetry(data):
 
 
 def test_identical_neurons_learn_far_less(v):
-    assert v["sym_accuracy"] < 0.5 < v["random_accuracy"] - 0.3
+    assert v["sym_accuracy"] < 0.3 and v["random_accuracy"] > 0.6
 
 
 def test_distinct_rows_counts_neurons():
