@@ -239,7 +239,7 @@ def draw(d: dict, theme: str) -> dict:
 
     layers = np.arange(2, len(SIZES) + 1)
     fig, (left, right) = plt.subplots(1, 2, figsize=(6.4, 3.4), sharey=True)
-    colours = [plotstyle.PALETTE[i] for i in (0, 1, 2, 3, 5)]  # 4 looks like 0
+    colours = [plotstyle.palette(theme)[i] for i in (0, 1, 2, 3, 5)]  # 4 looks like 0
     for colour, ((activation, rule), label) in zip(colours, SETTINGS.items()):
         r = d["settings"][(activation, rule)]
         fwd, bwd = predicted(SIZES, rule, activation)

@@ -156,3 +156,35 @@ def test_the_schemes_quoted_match_backprop():
     for scheme, rule in (("nielsen", "lecun"), ("xavier", "glorot"), ("he", "he")):
         w, _ = backprop.init_params([2000, 1000], rng, scheme)
         assert w[0].var() == pytest.approx(iv.RULES[rule](2000, 1000), rel=0.02)
+
+
+# ------------------------------------------------ every value the page quotes
+
+# (setting key, forward factor, backward factor) in a funnel whose widths halve,
+# n_in = 2 n_out: worked out by hand from n_in·Var(w)·g and n_out·Var(w)·g, where
+# g = 1 for identity units and 1/2 for ReLU (half the units pass their input).
+BY_HAND = (("lecun", 1.0, 0.5), ("backward", 2.0, 1.0), ("glorot", 4 / 3, 2 / 3),
+           ("relu_he", 1.0, 0.5), ("relu_lecun", 0.5, 0.25))
+
+
+def test_quoted_predictions_worked_out_by_hand(v):
+    for key, fwd, bwd in BY_HAND:
+        assert v[f"pred_fwd_{key}"] == pytest.approx(fwd, rel=1e-12), key
+        assert v[f"pred_bwd_{key}"] == pytest.approx(bwd, rel=1e-12), key
+    for key in ("pred_fwd_lecun", "pred_fwd_backward", "pred_fwd_glorot",
+                "pred_fwd_relu_he", "pred_fwd_relu_lecun", "pred_bwd_lecun",
+                "pred_bwd_backward", "pred_bwd_glorot", "pred_bwd_relu_he",
+                "pred_bwd_relu_lecun"):
+        assert key in v
+
+
+def test_quoted_relu_backward_factors_are_half_of_identitys(v):
+    assert v["bwd_relu_he"] == pytest.approx(0.5, rel=0.15)
+    assert v["bwd_relu_lecun"] == pytest.approx(0.25, rel=0.15)
+
+
+def test_quoted_setup(v):
+    assert v["sizes"] == "[512, 256, 128, 64, 32, 16]"
+    assert 2 <= v["n_nets"] <= 20
+    assert v["sym_sizes"] == "[64, 30, 30, 10]" and v["sym_hidden"] == 30
+    assert 1 <= v["sym_epochs"] <= 50

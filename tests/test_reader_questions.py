@@ -119,3 +119,12 @@ def test_saturated_share_by_hand():
     weights, biases = [np.array([[100.0], [0.0]]), np.array([[1.0, 1.0]])], \
         [np.zeros((2, 1)), np.zeros((1, 1))]
     assert rq.saturated(weights, biases, np.ones((1, 4))) == 0.5
+
+
+def test_quoted_setup_and_thresholds(v):
+    assert 1 <= v["n_seeds"] <= 10 and 1 <= v["epochs"] <= 10
+    # a learning rate ten times larger kills many more units (the page's contrast)
+    assert v["eta_large"] == pytest.approx(10 * v["eta_moderate"])
+    assert 0.01 <= v["eta_moderate"] <= 0.1
+    # "saturated": σ′(z) below a tenth of its maximum σ′(0) = 1/4
+    assert v["saturation"] == pytest.approx(0.25 / 10)
