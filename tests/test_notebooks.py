@@ -119,14 +119,6 @@ def test_each_exercise_with_its_change_gives_its_answer(source, tmp_path):
         number: True for _, _, number, _ in exercises(source)}
 
 
-def test_two_executions_write_the_same_bytes(tmp_path):
-    source = ROOT / "docs" / "notebooks" / "explore_scaling.py"
-    first = [tmp_path / "a.ipynb", tmp_path / "b.ipynb"]
-    for target in first:
-        hook.execute(source, target, ROOT / "snippets")
-    assert first[0].read_bytes() == first[1].read_bytes()
-
-
 def test_a_figure_without_alt_text_is_refused(tmp_path):
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("plt.plot([1, 2])")
