@@ -71,7 +71,8 @@ for t in (st.PLATEAU, escape, st.EPOCHS):
 
 # %% [markdown]
 # On the plateau the first hidden layer's weights move slowly, but they move: the
-# network is slow, not stuck. Once the accuracy climbs, every layer's steps grow.
+# network is slow, not stuck. The exercises below look at what changes after the
+# escape.
 #
 # ## Exercises
 #
