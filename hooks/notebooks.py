@@ -11,6 +11,16 @@ mkdocs-jupyter merely renders the executed file, with ``execute: false``.
 
 The executed notebook is added as the generated file ``notebooks/<name>.ipynb``,
 which mkdocs-jupyter turns into a page and offers for download.
+
+Figures: the kernel runs with matplotlib's inline backend, configured at kernel
+start (``KERNEL_CONFIG``, not in the notebooks) to publish every figure as SVG on
+an opaque white background, with a fixed ``svg.hashsalt`` and no date, so two
+builds write the same bytes and the figure stays a light card, legible on the dark
+("slate") theme too. A cell that draws starts with a comment ``# Figure: ...``:
+that text becomes the image's alt text on the page (a figure without one fails the
+build). Exercise answers are cells tagged ``answer`` (collapsed in JupyterLab via
+``jupyter.source_hidden``/``outputs_hidden``); on the page each is wrapped in a
+closed ``<details>`` block.
 """
 
 from __future__ import annotations
@@ -24,8 +34,10 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from html import escape
 from pathlib import Path
 
+import nbformat
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
@@ -34,6 +46,27 @@ import figures  # the sibling hook: import graph and cache key
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 SALT = Path(__file__).read_bytes()
+
+# IPython kernel configuration, written as the profile of a fresh IPYTHONDIR (so a
+# user's own profile cannot change the outputs). matplotlib's inline backend
+# applies ``rc`` whenever it is activated, including by ``%matplotlib inline``.
+KERNEL_CONFIG = """
+c.InlineBackend.figure_formats = {"svg"}
+c.InlineBackend.print_figure_kwargs = {"bbox_inches": "tight",
+                                       "metadata": {"Date": None}}
+c.InlineBackend.rc = {
+    "svg.hashsalt": "vanishing-gradient-notebooks",  # stable element ids
+    "figure.facecolor": "white",  # an opaque light card, in both site themes
+    "savefig.facecolor": "white",
+    "savefig.transparent": False,
+    "axes.facecolor": "white",
+    "figure.dpi": 72,
+    "font.size": 10,
+}
+"""
+INLINE = "module://matplotlib_inline.backend_inline"
+ALT = re.compile(r"^# Figure: (.*(?:\n# (?!%).*)*)", re.M)
+IMAGE_TYPES = ("image/svg+xml", "image/png")
 
 # Run in a subprocess: read the percent file, execute every cell, write .ipynb.
 EXECUTE = """
@@ -66,22 +99,68 @@ nbformat.write(nb, out)
 _state: dict = {}
 
 
+def execute(source: Path, target: Path, cwd: Path) -> None:
+    """Execute the percent notebook ``source`` with ``cwd`` as working directory and
+    write the executed ``.ipynb`` to ``target``, as the build does.
+
+    Raises PluginError if a cell fails or a figure has no ``# Figure:`` alt text.
+    """
+    with tempfile.TemporaryDirectory() as ipython_dir:
+        profile = Path(ipython_dir) / "profile_default"
+        profile.mkdir()
+        (profile / "ipython_kernel_config.py").write_text(KERNEL_CONFIG)
+        env = dict(os.environ, MPLBACKEND=INLINE, PYTHONHASHSEED="0",
+                   IPYTHONDIR=ipython_dir)
+        env.update({var: "1" for var in figures.THREAD_VARS})
+        proc = subprocess.run(
+            [sys.executable, "-c", EXECUTE, str(source), str(target), str(cwd)],
+            capture_output=True, text=True, env=env,
+        )
+    if proc.returncode != 0:
+        raise PluginError(f"notebook {source} failed:\n{proc.stderr.strip()}")
+    try:
+        figure_alts(nbformat.read(target, as_version=4))
+    except ValueError as err:
+        raise PluginError(f"notebook {source}: {err}") from None
+
+
+def image_outputs(cell) -> list:
+    """The outputs of a code cell that hold an image."""
+    return [o for o in cell.get("outputs", [])
+            if any(kind in o.get("data", {}) for kind in IMAGE_TYPES)]
+
+
+def figure_alts(nb) -> list[str]:
+    """Alt text for each image output of an executed notebook, in page order: the
+    ``# Figure: ...`` comment (continued on the comment lines below it) of its cell.
+    """
+    alts = []
+    for i, cell in enumerate(nb.cells):
+        images = image_outputs(cell) if cell.cell_type == "code" else []
+        if not images:
+            continue
+        found = ALT.search(cell.source)
+        if not found:
+            raise ValueError(f"cell {i} draws a figure but has no '# Figure: ...' "
+                             "comment to serve as its alt text")
+        text = " ".join(line.removeprefix("#").strip()
+                        for line in found.group(1).splitlines())
+        alts += [text] * len(images)
+    return alts
+
+
 def _execute(source: Path, target: Path, snippets: Path) -> tuple[str, float | None]:
     if target.is_file():
         return "cached", None
     target.parent.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0")
-    env.update({var: "1" for var in figures.THREAD_VARS})
     fd, tmp = tempfile.mkstemp(suffix=".ipynb", dir=target.parent)
     os.close(fd)
     start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-c", EXECUTE, str(source), tmp, str(snippets)],
-        capture_output=True, text=True, env=env,
-    )
-    if proc.returncode != 0:
+    try:
+        execute(source, Path(tmp), snippets)
+    except BaseException:
         os.unlink(tmp)
-        raise PluginError(f"notebook {source} failed:\n{proc.stderr.strip()}")
+        raise
     os.replace(tmp, target)
     return "executed", time.perf_counter() - start
 
@@ -141,7 +220,51 @@ _UNWANTED = re.compile(
 )
 
 
+# nbconvert writes this alt text on every image output; the hook replaces it.
+_NO_ALT = 'alt="No description has been provided for this image"'
+_ANSWER = '<div class="jp-Cell jp-CodeCell jp-Notebook-cell celltag_answer">'
+_DIV = re.compile(r"<div\b|</div>")
+
+
+def _element_end(html: str, start: int) -> int:
+    """Index just past the </div> that closes the <div> opening at ``start``."""
+    depth = 0
+    for tag in _DIV.finditer(html, start):
+        depth += 1 if tag.group() == "<div" else -1
+        if depth == 0:
+            return tag.end()
+    raise PluginError("unbalanced <div> in a notebook page")
+
+
+def collapse_answers(html: str) -> str:
+    """Wrap each cell tagged ``answer`` in a closed <details> block."""
+    pieces, pos = [], 0
+    while (start := html.find(_ANSWER, pos)) >= 0:
+        end = _element_end(html, start)
+        pieces += [html[pos:start], '<details class="nb-answer"><summary>Answer'
+                   "</summary>", html[start:end], "</details>"]
+        pos = end
+    return "".join(pieces) + html[pos:]
+
+
+def add_alt_text(html: str, alts: list[str]) -> str:
+    """Give the notebook's images, in order, their ``# Figure:`` alt texts."""
+    parts = html.split(_NO_ALT)
+    if len(parts) - 1 != len(alts):
+        raise PluginError(f"{len(parts) - 1} images on the page, {len(alts)} "
+                          "figures in the notebook")
+    out = [parts[0]]
+    for alt, rest in zip(alts, parts[1:]):
+        out += [f'alt="{escape(alt)}"', rest]
+    return "".join(out)
+
+
 def on_post_page(output, page, config):
     if page.file.src_uri.endswith(".ipynb"):
         output = _UNWANTED.sub("", output)
+        stem = Path(page.file.src_uri).stem
+        if stem in _state.get("executed", {}):
+            nb = nbformat.read(_state["executed"][stem], as_version=4)
+            output = add_alt_text(output, figure_alts(nb))
+        output = collapse_answers(output)
     return output

@@ -257,3 +257,59 @@ def test_explorer_restores_its_state_from_the_url(visit):
     assert page.input_value("#explorer-activation") == "tanh"
     assert page.input_value("#explorer-init") == "xavier"
     assert len(page.evaluate(BARS)) == 2 * 3
+
+
+NOTEBOOK_FIGURES = """() => {
+    const column = document.querySelector('article').getBoundingClientRect();
+    return [...document.querySelectorAll('.jp-OutputArea img')].map(img => ({
+        alt: img.alt,
+        shown: img.complete && img.naturalWidth > 0 && img.offsetWidth > 0,
+        fits: img.getBoundingClientRect().right <= column.right + 1,
+    }));
+}"""
+
+
+def test_notebook_pages_show_their_figures_and_fold_their_answers(built_site, visit):
+    notebooks = [p for p in page_paths(built_site) if p.startswith("notebooks/")]
+    assert notebooks
+    for path in notebooks:
+        page = visit(path).page
+        figures = page.evaluate(NOTEBOOK_FIGURES)
+        assert figures, f"{path}: no figure"
+        for figure in figures:
+            assert figure["shown"] and figure["fits"], (path, figure)
+            assert len(figure["alt"]) > 40 and "No description" not in figure["alt"]
+        answers = page.locator("details.nb-answer")
+        assert answers.count() >= 2, path
+        for i in range(answers.count()):  # folded: the answer is not on screen
+            assert answers.nth(i).get_attribute("open") is None
+            assert not answers.nth(i).locator(".jp-OutputArea").is_visible()
+        answers.first.locator("summary").click()
+        assert answers.first.locator(".jp-OutputArea").is_visible(), path
+
+
+def _luminance(rgb) -> float:
+    return (0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]) / 255
+
+
+def test_notebook_figure_is_a_light_card_in_the_dark_theme(visit):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    page = visit("notebooks/explore_sgd/", scheme="dark").page
+    assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background.startswith("rgb("), background  # opaque
+    page_rgb = [int(v) for v in background[background.index("(") + 1:
+                                           background.index(")")].split(",")[:3]]
+    figure = page.locator(".jp-OutputArea img").first
+    figure.scroll_into_view_if_needed()
+    SHOTS.mkdir(exist_ok=True)
+    shot = figure.screenshot(path=str(SHOTS / "notebook-figure-dark.png"))
+    pixels = np.asarray(Image.open(io.BytesIO(shot)).convert("RGB"), dtype=float)
+    light = _luminance(pixels.reshape(-1, 3).T)
+    assert _luminance(page_rgb) < 0.3, background  # the page is dark...
+    assert np.median(light) > 0.9  # ...the figure a light card on it...
+    assert np.mean(light < 0.4) > 0.005  # ...with dark ink drawn on the card
