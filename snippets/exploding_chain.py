@@ -51,27 +51,29 @@ def excess_cost(z_out: float, y: float = TARGET) -> float:
     return float(np.logaddexp(0.0, z_out) - y * z_out - c_min)
 
 
-def train_chain(gradient=None, steps: int = STEPS, eta: float = ETA) -> dict:
+def train_chain(clip: float | None = None, steps: int = STEPS,
+                eta: float = ETA) -> dict:
     """Train the w = 100 chain on (x, TARGET); per step, before the update: the
-    excess cost, every z_j, w_j, b_j, ∂C/∂b_j and the norm of the gradient that
-    the update uses. ``gradient`` replaces backprop.backward (for clipping)."""
+    excess cost, every z_j, w_j, b_j, ∂C/∂b_j, the gradient's norm and the norm
+    of the gradient that the update uses (smaller when ``clip`` shortened it)."""
     weights, biases = exploding_chain()
     x, y = np.array([[X]]), np.array([[TARGET]])
 
-    def record(step, weights, biases, nabla_w, nabla_b):
-        zs, _ = backprop.forward(weights, biases, x)
+    def record(u: backprop.Update) -> dict:
+        zs, _ = backprop.forward(u.weights, u.biases, x)
         return {
             "excess": excess_cost(zs[-1][0, 0]),
             "z": [z[0, 0] for z in zs],
-            "w": [w[0, 0] for w in weights],
-            "b": [b[0, 0] for b in biases],
-            "grad_b": [g[0, 0] for g in nabla_b],
-            "fed_norm": backprop.global_norm(nabla_w, nabla_b),
+            "w": [w[0, 0] for w in u.weights],
+            "b": [b[0, 0] for b in u.biases],
+            "grad_b": [g[0, 0] for g in u.nabla_b],
+            "raw_norm": u.norm,
+            "fed_norm": u.norm if clip is None else min(u.norm, clip),
         }
 
     _, _, history = backprop.train(
         weights, biases, x, y, epochs=steps, batch_size=1, eta=eta,
-        rng=np.random.default_rng(SEED), record=record, gradient=gradient)
+        rng=np.random.default_rng(SEED), record=record, clip=clip)
     return {key: np.array([h[key] for h in history]) for key in history[0]}
 # --8<-- [end:core]
 

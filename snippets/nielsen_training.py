@@ -118,20 +118,24 @@ def train_full_batch(sizes, x, y, lmbda: float, seed: int = SEED) -> dict:
     Returns arrays of shape (STEPS, hidden layers) under the keys of hidden_norms
     and "examples", the per-example error size mean_x ||δ^l_{•,x}||.
     """
-    weights, biases = backprop.init_params(sizes, np.random.default_rng(seed))
+    rng = np.random.default_rng(seed)
+    weights, biases = backprop.init_params(sizes, rng)
     n = x.shape[1]
-    history = []
-    for _ in range(STEPS):
-        nabla_w, nabla_b, errors = backprop.backward(weights, biases, x, y)
-        record = hidden_norms(nabla_w, nabla_b, weights, lmbda, n)
-        record["examples"] = np.array(
+
+    def record(u: backprop.Update) -> dict:
+        (errors,) = u.extras  # Nielsen's δ^l of every example, from backward
+        out = hidden_norms(u.nabla_w, u.nabla_b, u.weights, lmbda, n)
+        out["examples"] = np.array(
             [np.linalg.norm(e, axis=0).mean() for e in errors[:-1]])
-        record["cost"], record["accuracy"] = _fit(errors[-1] + y, y)
+        out["cost"], out["accuracy"] = _fit(errors[-1] + y[:, u.batch],
+                                            y[:, u.batch])
         # ||∂C/∂b^L|| = ||mean_x a^L_x − mean_x y_x||: output vs label frequencies
-        record["output_bias"] = np.linalg.norm(nabla_b[-1])
-        history.append(record)
-        weights = backprop.sgd_step(weights, nabla_w, ETA, 1 - ETA * lmbda / n)
-        biases = backprop.sgd_step(biases, nabla_b, ETA, 1.0)
+        out["output_bias"] = np.linalg.norm(u.nabla_b[-1])
+        return out
+
+    _, _, history = backprop.train(weights, biases, x, y, epochs=STEPS,
+                                   batch_size=n, eta=ETA, lmbda=lmbda, rng=rng,
+                                   record=record)
     return {key: np.array([h[key] for h in history]) for key in history[0]}
 
 
