@@ -24,6 +24,7 @@ import numpy as np
 import backprop
 import data
 import plotstyle
+from envelope import envelope
 from nielsen_speeds import ratio_text
 
 SEED = 0
@@ -32,6 +33,7 @@ DEPTHS = (2, 3, 4)  # hidden layers of 30 neurons
 LAMBDAS = (5.0, 0.0)
 STEPS, ETA, N_TRAIN = 500, 0.1, 1000
 EXTRA = ((4, 5.0), (4, 0.0), (2, 5.0))  # (depth, λ) repeated on EXTRA_SEEDS
+BINS = 100  # intervals of the step axis in the figures (envelope.py)
 LEARNED = 0.2  # training accuracy (twice chance) that counts as learning digits
 # Nielsen's saved JSON at epoch 0 and epoch 499 (fig/generate_gradient.py, ch. 5).
 NIELSEN_0 = {2: (0.0657, 0.3092), 3: (0.0118, 0.0600, 0.2831),
@@ -365,9 +367,9 @@ def _first_dominated(run: dict) -> int:
 
 
 def _curves(ax, steps, series, style="-", label=True):
-    for i, col in enumerate(series.T):
-        ax.semilogy(steps, col, style, color=plotstyle.PALETTE[i], linewidth=1.2,
-                    label=f"layer {i + 2}" if label else None)
+    for i, col in enumerate(series.T):  # each line's min/max envelope: fewer points
+        ax.semilogy(*envelope(steps, col, BINS), style, color=plotstyle.PALETTE[i],
+                    linewidth=1.2, label=f"layer {i + 2}" if label else None)
 
 
 def draw_depth(run: dict, depth: int, theme: str):
