@@ -55,7 +55,7 @@ def relu(z: np.ndarray) -> np.ndarray:
 
 
 def relu_prime(z: np.ndarray, a: np.ndarray | None = None) -> np.ndarray:
-    """1 where z > 0, else 0: at the kink z = 0 we take 0, as most libraries do."""
+    """1 where z > 0, else 0: at the kink z = 0 we take 0, by convention."""
     return (z > 0).astype(float)
 
 
