@@ -161,20 +161,28 @@ def measure_stack(layers: int, activation: str, digits: Digits) -> dict:
     weights, biases = stacked.stack([(w, b) for w, b, _ in nets])
     rngs = [rng for _, _, rng in nets]
     out = {s: {"gradient": [], "speed": [], "accuracy": []} for s in settings_}
+    alive = list(settings_)  # the settings still in the stack, in its order
     done = 0
     with np.errstate(all="ignore"):  # overflow is expected, and recorded
         for step in CHECKPOINTS:
-            if step > done:
+            if step > done and alive:
                 weights, biases, _ = stacked.train(
                     weights, biases, x, y, epochs=(step - done) * BATCH_SIZE // N_TRAIN,
                     batch_size=BATCH_SIZE, eta=ETA, lmbda=LMBDA, rngs=rngs,
                     activation=activation)
             done = step
-            measured = _stack_measures(weights, biases, x, y, activation)
-            for s, (gradient, speed, hit) in zip(settings_, measured, strict=True):
+            measured = (_stack_measures(weights, biases, x, y, activation)
+                        if alive else [])
+            found = dict(zip(alive, measured, strict=True))
+            for s in settings_:  # a network gone from the stack has diverged
+                gradient, speed, hit = found.get(s, (None, None, None))
                 out[s]["gradient"].append(gradient)
                 out[s]["speed"].append(speed)
                 out[s]["accuracy"].append(hit)
+            # drop the networks that diverged: they would train on as NaN
+            keep = [i for i, m in enumerate(measured) if m[0] is not None]
+            weights, biases = [w[keep] for w in weights], [b[keep] for b in biases]
+            rngs, alive = [rngs[i] for i in keep], [alive[i] for i in keep]
     return {key(layers, activation, *s): run for s, run in out.items()}
 
 
