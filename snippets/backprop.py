@@ -21,13 +21,16 @@ the l-th layer": every ∂C/∂w^l_jk and ∂C/∂b^l_j of layer l in one vector
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 Params = list[np.ndarray]
 
 # ---------------------------------------------------------------- activations
-# Each activation sits next to its derivative, as a (function, derivative) pair.
+# Each activation sits next to its derivative. A derivative takes z and, if the
+# forward pass already has it, a = f(z): σ′ and tanh′ are written in terms of a, so
+# backward reuses the forward pass's activations instead of computing f(z) again.
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -35,20 +38,24 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
-def sigmoid_prime(z: np.ndarray) -> np.ndarray:
-    s = sigmoid(z)
-    return s * (1.0 - s)  # at most 1/4, reached at z = 0
+def sigmoid_prime(z: np.ndarray, a: np.ndarray | None = None) -> np.ndarray:
+    """σ′(z) = σ(z)(1 − σ(z)); at most 1/4, reached at z = 0."""
+    s = sigmoid(z) if a is None else a
+    return s * (1.0 - s)
 
 
-def tanh_prime(z: np.ndarray) -> np.ndarray:
-    return 1.0 - np.tanh(z) ** 2
+def tanh_prime(z: np.ndarray, a: np.ndarray | None = None) -> np.ndarray:
+    """tanh′(z) = 1 − tanh²(z); at most 1, reached at z = 0."""
+    t = np.tanh(z) if a is None else a
+    return 1.0 - t * t
 
 
 def relu(z: np.ndarray) -> np.ndarray:
     return np.maximum(z, 0.0)
 
 
-def relu_prime(z: np.ndarray) -> np.ndarray:
+def relu_prime(z: np.ndarray, a: np.ndarray | None = None) -> np.ndarray:
+    """1 where z > 0, else 0: at the kink z = 0 we take 0, by convention."""
     return (z > 0).astype(float)
 
 
@@ -56,18 +63,8 @@ def identity(z: np.ndarray) -> np.ndarray:
     return z
 
 
-def identity_prime(z: np.ndarray) -> np.ndarray:
+def identity_prime(z: np.ndarray, a: np.ndarray | None = None) -> np.ndarray:
     return np.ones_like(z)
-
-
-def _prime(name: str, z: np.ndarray, a: np.ndarray) -> np.ndarray:
-    """The derivative at z of activation ``name``, given a = f(z) from the forward
-    pass: σ' = a(1 − a) and tanh' = 1 − a² reuse it instead of computing f again."""
-    if name == "sigmoid":
-        return a * (1.0 - a)
-    if name == "tanh":
-        return 1.0 - a * a
-    return ACTIVATIONS[name][1](z)
 
 
 ACTIVATIONS: dict[str, tuple[Callable, Callable]] = {
@@ -111,6 +108,10 @@ def init_params(
 
 
 # ---------------------------------------------------------- forward, backward
+# The public functions check their input, then call an unchecked core (_forward,
+# _backward) that train also uses. The core is written with ``.mT`` (the transpose
+# of the last two axes, which is ``.T`` for a matrix) and sums over ``axis=-1``, so
+# that it also runs a whole stack of networks at once (stacked.py).
 
 
 def forward(
@@ -126,8 +127,13 @@ def forward(
     ``activations[0]`` is ``x`` itself.
     """
     x = _check_network(weights, biases, x)
-    f_hidden, _ = _activation(activation, "activation")
-    f_out, _ = _activation(output, "output")
+    _activation(activation, "activation")
+    _activation(output, "output")
+    return _forward(weights, biases, x, activation, output)
+
+
+def _forward(weights, biases, x, activation, output):
+    f_hidden, f_out = ACTIVATIONS[activation][0], ACTIVATIONS[output][0]
     zs, activations = [], [x]
     for i, (w, b) in enumerate(zip(weights, biases, strict=True)):
         z = _matmul(w, activations[-1]) + b  # (n_l, m)
@@ -154,7 +160,7 @@ def _matmul(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     """The matrix product p @ q, computed as (qᵀ pᵀ)ᵀ: the same product, but with
     a batch of many examples OpenBLAS runs this orientation markedly faster
     (benchmarks/bench_backward.py)."""
-    return (q.T @ p.T).T
+    return (q.mT @ p.mT).mT
 
 
 def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -179,25 +185,33 @@ def backward(
     Nielsen's error vector δ^l_• (entries δ^l_j = ∂C/∂z^l_j) of every example,
     shape ``(sizes[i+1], m)``, for book layer l = i + 2.
     """
-    _check_cost(cost, output)
-    zs, activations = forward(weights, biases, x, activation, output)
-    y = _check_targets(y, activations[-1])
-    m = activations[0].shape[1]
+    x = _check_network(weights, biases, x)
+    _check_options(activation, output, cost)
+    y = _check_array(y, "y")
+    _check_target_shape(y, (weights[-1].shape[0], x.shape[1]))
+    return _backward(weights, biases, x, y, activation, output, cost)
 
+
+def _backward(weights, biases, x, y, activation="sigmoid", output="sigmoid",
+              cost="cross_entropy"):
+    zs, activations = _forward(weights, biases, x, activation, output)
+    m = x.shape[-1]
     # BP1: the output error. For cross-entropy with sigmoid outputs σ' cancels.
     if cost == "cross_entropy":
         delta = activations[-1] - y
     else:
-        delta = (activations[-1] - y) * _prime(output, zs[-1], activations[-1])
+        delta = (activations[-1] - y) * ACTIVATIONS[output][1](zs[-1],
+                                                               activations[-1])
     errors = [delta]
     # BP2: move the error back one layer at a time.
+    prime = ACTIVATIONS[activation][1]
     for w, z, a in zip(reversed(weights[1:]), reversed(zs[:-1]),
                        reversed(activations[1:-1]), strict=True):
-        delta = _matmul(w.T, delta) * _prime(activation, z, a)
+        delta = _matmul(w.mT, delta) * prime(z, a)
         errors.insert(0, delta)
     # BP3 and BP4, averaged over the batch.
-    nabla_b = [d.sum(axis=1, keepdims=True) / m for d in errors]
-    nabla_w = [_matmul(d, a.T) / m
+    nabla_b = [d.sum(axis=-1, keepdims=True) / m for d in errors]
+    nabla_w = [_matmul(d, a.mT) / m
                for d, a in zip(errors, activations[:-1], strict=True)]
     return nabla_w, nabla_b, errors
 
@@ -228,12 +242,12 @@ def speeds(nabla_b: Params) -> np.ndarray:
 
 # ------------------------------------------------------------------- training
 
-Gradient = Callable[..., tuple[Params, Params]]
+Gradient = Callable[..., tuple]
 
 
 def global_norm(nabla_w: Params, nabla_b: Params) -> float:
     """The length of the whole gradient: every ∂C/∂w and ∂C/∂b at once."""
-    return float(np.sqrt(sum(np.sum(g * g) for g in [*nabla_w, *nabla_b])))
+    return float(_norms(nabla_w, nabla_b))
 
 
 def clip_by_norm(
@@ -241,14 +255,39 @@ def clip_by_norm(
 ) -> tuple[Params, Params]:
     """Gradient clipping: the same direction, shortened to length ``threshold``
     when it is longer (Pascanu et al., 2013)."""
-    norm = global_norm(nabla_w, nabla_b)
-    scale = threshold / norm if norm > threshold else 1.0
+    return _clip(nabla_w, nabla_b, threshold, _norms(nabla_w, nabla_b))
+
+
+def _norms(nabla_w, nabla_b) -> np.ndarray:
+    """The global norm of each network (one number, or one per network of a stack)."""
+    return np.sqrt(sum(np.sum(g * g, axis=(-2, -1)) for g in [*nabla_w, *nabla_b]))
+
+
+def _clip(nabla_w, nabla_b, threshold, norm):
+    with np.errstate(divide="ignore"):  # norm 0 is never clipped
+        scale = np.where(norm > threshold, threshold / norm, 1.0)[..., None, None]
     return [scale * g for g in nabla_w], [scale * g for g in nabla_b]
 
 
 def sgd_step(params: Params, grads: Params, eta: float, decay: float) -> Params:
     """One gradient step ``p ← decay·p − η·g`` on every array in ``params``."""
     return [decay * p - eta * g for p, g in zip(params, grads, strict=True)]
+
+
+@dataclass(frozen=True)
+class Update:
+    """What ``train`` tells ``record`` about one mini-batch step."""
+
+    step: int  # counted from 0 over all epochs
+    batch: np.ndarray  # the mini-batch: indices of its examples (columns of x)
+    weights: Params  # the parameters before the step
+    biases: Params
+    nabla_w: Params  # the mini-batch's gradient as computed, before any clipping
+    nabla_b: Params
+    extras: tuple  # the gradient function's further outputs; backward: (errors,)
+    norm: float  # global norm of (nabla_w, nabla_b), before any clipping
+    delta_w: Params  # the change the step made: new weights minus old
+    delta_b: Params
 
 
 def train(
@@ -264,56 +303,93 @@ def train(
     rng: np.random.Generator,
     record: Callable | None = None,
     gradient: Gradient | None = None,
+    clip: float | None = None,
     **net_options,
 ) -> tuple[Params, Params, list]:
     """Mini-batch SGD with L2 weight decay, as in Nielsen's ``network2``.
 
-    Each epoch shuffles the n examples with ``rng`` and, for every mini-batch,
-    calls ``record(step, weights, biases, nabla_w, nabla_b)`` *before* applying
-    ``w ← (1 − ηλ/n)·w − η·nabla_w`` and ``b ← b − η·nabla_b``. Returns new
-    ``(weights, biases, history)``; ``history`` holds what ``record`` returned.
+    Each epoch shuffles the n examples with ``rng``; every mini-batch then gives
+    one step ``w ← (1 − ηλ/n)·w − η·nabla_w``, ``b ← b − η·nabla_b``. With
+    ``clip=τ`` the gradient is first shortened to global norm τ when it is longer
+    (:func:`clip_by_norm`). After each step ``record(update)`` is called with an
+    :class:`Update`; ``history`` holds what it returned. Returns new
+    ``(weights, biases, history)``.
 
     ``gradient(weights, biases, x_batch, y_batch, **net_options)`` must return
     ``(nabla_w, nabla_b, ...)``; it defaults to :func:`backward`, and other
     architectures (batch norm, residual nets) pass their own. ``biases`` then
-    stands for the parameters that get no weight decay.
+    stands for the parameters that get no weight decay. The inputs are checked
+    once, not at every step: a run whose parameters overflow goes on with inf or
+    nan (numpy warns); a ``record`` can stop it by raising.
     """
-    gradient = backward if gradient is None else gradient
     _check_positive(epochs=epochs, batch_size=batch_size, eta=eta)
     _check_rng(rng)
-    if gradient is backward:
+    if gradient is None or gradient is backward:
         x = _check_network(weights, biases, x)
-    x, y = _check_array(x, "x"), _check_array(y, "y")
+        _check_options(**net_options)
+        gradient = _backward
+    else:
+        x = _check_array(x, "x")
+    y = _check_array(y, "y")
     if x.shape[-1] != y.shape[-1]:
         raise ValueError(
             f"x has {x.shape[-1]} examples (columns) but y has {y.shape[-1]}"
         )
-    if gradient is backward and y.shape != (weights[-1].shape[0], x.shape[1]):
-        raise ValueError(
-            f"y has shape {y.shape}, expected {(weights[-1].shape[0], x.shape[1])}: "
-            f"one column per example with one entry per output neuron"
-        )
-    if isinstance(lmbda, bool) or not isinstance(lmbda, (int, float, np.number)):
-        raise TypeError(f"lmbda must be a number, got {lmbda!r}")
-    if not np.isfinite(lmbda) or lmbda < 0:
-        raise ValueError(f"lmbda must be a finite number ≥ 0, got {lmbda!r}")
+    if gradient is _backward:
+        _check_target_shape(y, (weights[-1].shape[0], x.shape[1]))
+    _check_decay(lmbda)
+    if clip is not None:
+        _check_positive(clip=clip)
     n = x.shape[-1]
+    return _sgd(weights, biases, x, y, lambda: rng.permutation(n), gradient,
+                epochs=epochs, batch_size=batch_size, eta=eta, lmbda=lmbda,
+                record=record, clip=clip, **net_options)
+
+
+def _sgd(weights, biases, x, y, shuffle, gradient, *, epochs, batch_size, eta,
+         lmbda, record, clip, **net_options):
+    """train's loop, unchecked. ``shuffle()`` gives an epoch's order of the
+    examples: shape (n,), or (S, n) for a stack of S networks, each its own."""
+    n = x.shape[-1]
+    decay = 1 - eta * lmbda / n
     weights = [w.copy() for w in weights]
     biases = [b.copy() for b in biases]
     history, step = [], 0
     for _ in range(epochs):
-        order = rng.permutation(n)
+        order = shuffle()
         for start in range(0, n, batch_size):
-            batch = order[start:start + batch_size]
-            nabla_w, nabla_b, *_ = gradient(
-                weights, biases, x[..., batch], y[..., batch], **net_options
-            )
+            batch = order[..., start:start + batch_size]
+            nabla_w, nabla_b, *extras = gradient(
+                weights, biases, _columns(x, batch), _columns(y, batch),
+                **net_options)
+            norm = None
+            if clip is not None or record is not None:
+                norm = _norms(nabla_w, nabla_b)
+            used_w, used_b = nabla_w, nabla_b
+            if clip is not None:
+                used_w, used_b = _clip(nabla_w, nabla_b, clip, norm)
+            new_w = sgd_step(weights, used_w, eta, decay)
+            new_b = sgd_step(biases, used_b, eta, 1.0)
             if record is not None:
-                history.append(record(step, weights, biases, nabla_w, nabla_b))
-            weights = sgd_step(weights, nabla_w, eta, 1 - eta * lmbda / n)
-            biases = sgd_step(biases, nabla_b, eta, 1.0)
+                history.append(record(Update(
+                    step, batch, weights, biases, nabla_w, nabla_b, tuple(extras),
+                    norm[()] if norm.ndim == 0 else norm,
+                    _minus(new_w, weights), _minus(new_b, biases))))
+            weights, biases = new_w, new_b
             step += 1
     return weights, biases, history
+
+
+def _columns(a: np.ndarray, batch: np.ndarray) -> np.ndarray:
+    """The examples ``batch`` of ``a`` (its last axis). For a stack of networks,
+    ``batch`` has one row per network, and so has the result: (S, rows, m)."""
+    if batch.ndim == 1:
+        return a[..., batch]
+    return np.moveaxis(a[..., batch], -2, 0)
+
+
+def _minus(new: Params, old: Params) -> Params:
+    return [p - q for p, q in zip(new, old, strict=True)]
 
 
 # ------------------------------------------------------------ input checking
@@ -373,14 +449,12 @@ def _check_network(weights: Params, biases: Params, x: np.ndarray) -> np.ndarray
     return x
 
 
-def _check_targets(y: np.ndarray, a: np.ndarray) -> np.ndarray:
-    y = _check_array(y, "y")
-    if y.shape != a.shape:
+def _check_target_shape(y: np.ndarray, shape: tuple) -> None:
+    if y.shape != shape:
         raise ValueError(
-            f"y has shape {y.shape}, expected {a.shape}: one column per example "
+            f"y has shape {y.shape}, expected {shape}: one column per example "
             f"with one entry per output neuron"
         )
-    return y
 
 
 def _activation(name: str, role: str) -> tuple[Callable, Callable]:
@@ -390,7 +464,11 @@ def _activation(name: str, role: str) -> tuple[Callable, Callable]:
     return ACTIVATIONS[name]
 
 
-def _check_cost(cost: str, output: str) -> None:
+def _check_options(activation: str = "sigmoid", output: str = "sigmoid",
+                   cost: str = "cross_entropy") -> None:
+    """The network options of backward (and of train with its default gradient)."""
+    _activation(activation, "activation")
+    _activation(output, "output")
     if cost not in COSTS:
         raise ValueError(f"unknown cost {cost!r}; choose one of {COSTS}")
     if cost == "cross_entropy" and output != "sigmoid":
@@ -400,10 +478,19 @@ def _check_cost(cost: str, output: str) -> None:
         )
 
 
+def _check_decay(lmbda) -> None:
+    if isinstance(lmbda, bool) or not isinstance(lmbda, (int, float, np.number)):
+        raise TypeError(f"lmbda must be a number, got {lmbda!r}")
+    if not np.isfinite(lmbda) or lmbda < 0:
+        raise ValueError(f"lmbda must be a finite number ≥ 0, got {lmbda!r}")
+
+
 def _check_positive(**values) -> None:
     for name, v in values.items():
-        # eta may be any real number; range() needs epochs and batch_size as ints.
-        kind, allowed = (("a number", (int, float, np.number)) if name == "eta"
+        # eta and clip may be any real number; range() needs epochs and
+        # batch_size as ints.
+        kind, allowed = (("a number", (int, float, np.number))
+                         if name in ("eta", "clip")
                          else ("an integer", (int, np.integer)))
         if isinstance(v, bool) or not isinstance(v, allowed):
             raise TypeError(f"{name} must be {kind}, got {v!r}")

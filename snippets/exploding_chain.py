@@ -48,30 +48,39 @@ def excess_cost(z_out: float, y: float = TARGET) -> float:
     weighted input z (so a saturated output gives a large number, not ∞):
     C = ln(1 + e^z) − y z, smallest when σ(z) = y."""
     c_min = -(y * np.log(y) + (1 - y) * np.log(1 - y))
-    return float(np.logaddexp(0.0, z_out) - y * z_out - c_min)
+    return np.logaddexp(0.0, z_out) - y * z_out - c_min
 
 
-def train_chain(gradient=None, steps: int = STEPS, eta: float = ETA) -> dict:
-    """Train the w = 100 chain on (x, TARGET); per step, before the update: the
-    excess cost, every z_j, w_j, b_j, ∂C/∂b_j and the norm of the gradient that
-    the update uses. ``gradient`` replaces backprop.backward (for clipping)."""
+def chain_state(u: backprop.Update, zs: list, clip: float | None = None) -> dict:
+    """What is recorded of one step, before its update: the excess cost, every z_j,
+    w_j, b_j, ∂C/∂b_j, the gradient's norm and the norm of the gradient that the
+    update uses (smaller when ``clip`` shortened it). Every array of the chain is
+    1×1: ``[..., 0, 0]`` is its number (one per chain for a stack of chains)."""
+    def numbers(arrays):
+        return [a[..., 0, 0] for a in arrays]
+    return {
+        "excess": excess_cost(zs[-1][..., 0, 0]),
+        "z": numbers(zs), "w": numbers(u.weights), "b": numbers(u.biases),
+        "grad_b": numbers(u.nabla_b),
+        "raw_norm": u.norm,
+        "fed_norm": u.norm if clip is None else np.minimum(u.norm, clip),
+    }
+
+
+def train_chain(clip: float | None = None, steps: int = STEPS,
+                eta: float = ETA) -> dict:
+    """Train the w = 100 chain on (x, TARGET), recording chain_state at every
+    step; ``clip``: clip the gradient to this global norm."""
     weights, biases = exploding_chain()
     x, y = np.array([[X]]), np.array([[TARGET]])
 
-    def record(step, weights, biases, nabla_w, nabla_b):
-        zs, _ = backprop.forward(weights, biases, x)
-        return {
-            "excess": excess_cost(zs[-1][0, 0]),
-            "z": [z[0, 0] for z in zs],
-            "w": [w[0, 0] for w in weights],
-            "b": [b[0, 0] for b in biases],
-            "grad_b": [g[0, 0] for g in nabla_b],
-            "fed_norm": backprop.global_norm(nabla_w, nabla_b),
-        }
+    def record(u: backprop.Update) -> dict:
+        zs, _ = backprop.forward(u.weights, u.biases, x)
+        return chain_state(u, zs, clip)
 
     _, _, history = backprop.train(
         weights, biases, x, y, epochs=steps, batch_size=1, eta=eta,
-        rng=np.random.default_rng(SEED), record=record, gradient=gradient)
+        rng=np.random.default_rng(SEED), record=record, clip=clip)
     return {key: np.array([h[key] for h in history]) for key in history[0]}
 # --8<-- [end:core]
 

@@ -1,9 +1,9 @@
 """What gradient clipping changes in Nielsen's exploding chain.
 
 The training of ``exploding_chain`` (the w = 100 chain, target 0.3, plain SGD with
-η = 0.1) is repeated with the global gradient norm clipped to a threshold τ: a
-``gradient=`` wrapper around ``backprop.backward`` rescales the whole gradient to
-norm τ whenever its norm exceeds τ, and logs the norm *before* the clip. The figure
+η = 0.1) is repeated with the global gradient norm clipped to a threshold τ:
+``backprop.train(..., clip=τ)`` rescales the whole gradient to norm τ whenever its
+norm exceeds τ, and tells ``record`` the norm *before* the clip. The figure
 shows, for a few thresholds, the excess cost C − C_min and the gradient norm before
 the clip over the steps; the table covers more thresholds.
 """
@@ -14,17 +14,41 @@ import numpy as np
 
 import backprop
 import plotstyle
-from exploding_chain import ETA, STEPS, train_chain
+import stacked
+from envelope import envelope
+from exploding_chain import ETA, SEED, STEPS, TARGET, chain_state, train_chain
+from why_exploding import X, exploding_chain
 
 THRESHOLDS = (np.inf, 1.0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5)  # ∞: no clipping
 SHOWN = (np.inf, 1.0, 1e-2, 1e-5)  # the thresholds drawn in the figure
 GOOD = 1e-3  # "reached the target": excess cost below this
 TAIL = 100  # the last steps, for the state the run ends in
+BINS = 200  # intervals of the step axis in the figure (envelope.py)
+
+
+
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _plain_threshold(t: float) -> str:
+    """A threshold for alt text: "no clipping", "τ = 0.01", "τ = 10^-5"."""
+    if np.isinf(t):
+        return "no clipping"
+    if t >= 1e-2:
+        return f"τ = {t:g}"
+    return "τ = 10" + str(round(np.log10(t))).translate(SUPERSCRIPT)
+
+
+def _alt_thresholds() -> str:
+    names = [_plain_threshold(t) for t in SHOWN]
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
 
 FIGURES = {
     "exploding_clipping": plotstyle.Figure(
-        alt="Two panels with logarithmic axes, one line per clipping threshold, "
-        "against the step. Left, the excess cost: without clipping and with the "
+        alt="Two panels with logarithmic axes against the step, one line for each "
+        f"of {len(SHOWN)} of the {len(THRESHOLDS)} clipping thresholds of the table "
+        f"({_alt_thresholds()}). Left, the excess cost: without clipping and with the "
         "largest threshold it jumps up at the first step and comes back only late "
         "in the run; with a middle threshold it jumps between two levels at every "
         "step and never settles; with the smallest threshold it falls early and "
@@ -43,27 +67,37 @@ FIGURES = {
 
 
 # --8<-- [start:core]
-def clipped(threshold: float, raw_norms: list):
-    """A ``gradient=`` for backprop.train: backprop.backward, then the clip.
-    The norm before the clip is appended to raw_norms (one entry per step)."""
-    def gradient(weights, biases, x, y, **net_options):
-        nabla_w, nabla_b, errors = backprop.backward(weights, biases, x, y,
-                                                     **net_options)
-        raw_norms.append(backprop.global_norm(nabla_w, nabla_b))
-        return (*backprop.clip_by_norm(nabla_w, nabla_b, threshold), errors)
-    return gradient
-
-
 def run(threshold: float, steps: int = STEPS) -> dict:
-    """The chain's training with clipping at threshold (np.inf: no clipping)."""
-    raw_norms = []
-    history = train_chain(gradient=clipped(threshold, raw_norms), steps=steps)
-    return {**history, "raw_norm": np.array(raw_norms), "threshold": threshold}
+    """The chain's training with clipping at threshold (np.inf: no clipping).
+    ``train`` reports the gradient's norm before the clip at every step."""
+    history = train_chain(clip=None if np.isinf(threshold) else threshold,
+                          steps=steps)
+    return {**history, "threshold": threshold}
 # --8<-- [end:core]
 
 
+def run_all(thresholds=THRESHOLDS, steps: int = STEPS) -> list[dict]:
+    """``run`` of every threshold, with the chains trained side by side as one
+    stack (stacked.py): the same numbers, for a fraction of the time."""
+    clip = np.array(thresholds, dtype=float)
+    weights, biases = stacked.stack([exploding_chain()] * len(clip))
+    x, y = np.array([[X]]), np.array([[TARGET]])
+
+    def record(u: backprop.Update) -> dict:
+        zs, _ = stacked.forward(u.weights, u.biases, x)
+        return chain_state(u, zs, clip)
+
+    _, _, history = stacked.train(
+        weights, biases, x, y, epochs=steps, batch_size=1, eta=ETA,
+        rngs=[np.random.default_rng(SEED) for _ in clip], record=record, clip=clip)
+    # one row per step, the stack's axis last: split it into one run per threshold
+    arrays = {key: np.array([h[key] for h in history]) for key in history[0]}
+    return [{**{key: a[..., s] for key, a in arrays.items()}, "threshold": t}
+            for s, t in enumerate(thresholds)]
+
+
 def measure() -> dict:
-    return {"runs": [run(t) for t in THRESHOLDS]}
+    return {"runs": run_all()}
 
 
 def summary(r: dict) -> dict:
@@ -79,7 +113,9 @@ def summary(r: dict) -> dict:
         "largest_step": float(np.max(np.linalg.norm(np.diff(theta, axis=0), axis=1))),
         "tail_lo": float(tail.min()), "tail_hi": float(tail.max()),
         "first_good": int(good[0]) if good.size else -1,
-        "end_grad_b1": float(abs(r["grad_b"][-1, 0])),
+        # the clip shortens every component of the gradient by fed / raw
+        "end_grad_b1": float(abs(r["grad_b"][-1, 0]) * r["fed_norm"][-1]
+                             / r["raw_norm"][-1]),
         "end_raw": float(r["raw_norm"][-1]),
     }
 
@@ -146,8 +182,11 @@ def draw(d: dict, theme: str) -> dict:
         style = {"linewidth": 2.5} if np.isinf(t) else {"linewidth": 1}
         if t == 1.0:
             style["linestyle"] = "--"
-        left.loglog(steps, r["excess"], color=colour, label=label, **style)
-        right.loglog(steps, r["raw_norm"], color=colour, **style)
+        # 2,000 steps per line: draw their min/max envelope on the log axis
+        left.loglog(*envelope(steps, r["excess"], BINS, log=True), color=colour,
+                    label=label, **style)
+        right.loglog(*envelope(steps, r["raw_norm"], BINS, log=True), color=colour,
+                     **style)
     left.set_ylabel(r"excess cost $C - C_{\min}$")
     right.set_ylabel("gradient norm before the clip")
     for ax in (left, right):

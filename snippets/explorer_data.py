@@ -22,6 +22,7 @@ import numpy as np
 import backprop
 import data
 import plotstyle
+import stacked
 
 SEED = 5
 DEPTHS = tuple(range(1, 11))  # hidden layers
@@ -124,15 +125,10 @@ def measure_one(layers: int, activation: str, init: str, scale: float,
 def sgd(weights: Params, biases: Params, x: np.ndarray, y: np.ndarray,
         activation: str, epochs: int, rng: np.random.Generator):
     """``epochs`` more epochs of backprop.train, or ``(None, None)`` if the weights
-    stop being finite numbers (backprop refuses to go on from there)."""
-    try:
-        weights, biases, _ = backprop.train(
-            weights, biases, x, y, epochs=epochs, batch_size=BATCH_SIZE, eta=ETA,
-            lmbda=LMBDA, rng=rng, activation=activation)
-    except ValueError as err:
-        if "non-finite" not in str(err):
-            raise
-        return None, None
+    stopped being finite numbers."""
+    weights, biases, _ = backprop.train(
+        weights, biases, x, y, epochs=epochs, batch_size=BATCH_SIZE, eta=ETA,
+        lmbda=LMBDA, rng=rng, activation=activation)
     if not all(np.all(np.isfinite(p)) for p in weights + biases):
         return None, None
     return weights, biases
@@ -155,9 +151,70 @@ def settings() -> Iterator[tuple[int, str, str, float]]:
                     yield layers, activation, init, scale
 
 
+def measure_stack(layers: int, activation: str, digits: Digits) -> dict:
+    """``measure_one`` of every (init, scale) for one depth and activation, with
+    the networks trained side by side as one stack (stacked.py): the same
+    numbers, for a fraction of the time."""
+    x, y = digits
+    settings_ = [(init, scale) for init in INITS for scale in SCALES]
+    nets = [network(layers, init, scale) for init, scale in settings_]
+    weights, biases = stacked.stack([(w, b) for w, b, _ in nets])
+    rngs = [rng for _, _, rng in nets]
+    out = {s: {"gradient": [], "speed": [], "accuracy": []} for s in settings_}
+    alive = list(settings_)  # the settings still in the stack, in its order
+    done = 0
+    with np.errstate(all="ignore"):  # overflow is expected, and recorded
+        for step in CHECKPOINTS:
+            if step > done and alive:
+                weights, biases, _ = stacked.train(
+                    weights, biases, x, y, epochs=(step - done) * BATCH_SIZE // N_TRAIN,
+                    batch_size=BATCH_SIZE, eta=ETA, lmbda=LMBDA, rngs=rngs,
+                    activation=activation)
+            done = step
+            measured = (_stack_measures(weights, biases, x, y, activation)
+                        if alive else [])
+            found = dict(zip(alive, measured, strict=True))
+            for s in settings_:  # a network gone from the stack has diverged
+                gradient, speed, hit = found.get(s, (None, None, None))
+                out[s]["gradient"].append(gradient)
+                out[s]["speed"].append(speed)
+                out[s]["accuracy"].append(hit)
+            # drop the networks that diverged: they would train on as NaN
+            keep = [i for i, m in enumerate(measured) if m[0] is not None]
+            weights, biases = [w[keep] for w in weights], [b[keep] for b in biases]
+            rngs, alive = [rngs[i] for i in keep], [alive[i] for i in keep]
+    return {key(layers, activation, *s): run for s, run in out.items()}
+
+
+def _stack_measures(weights, biases, x, y, activation) -> list:
+    """both_measures of every network in the stack; (None, None, None) for one
+    whose parameters are no longer finite (it diverged)."""
+    nabla_w, nabla_b, errors = stacked.backward(weights, biases, x, y, activation)
+    # squared norms per hidden layer and network: shape (hidden layers, S)
+    w2 = np.array([np.sum(g * g, axis=(-2, -1)) for g in nabla_w[:-1]])
+    b2 = np.array([np.sum(g * g, axis=(-2, -1)) for g in nabla_b[:-1]])
+    gradient, speed = np.sqrt(w2 + b2).T, np.sqrt(b2).T  # (S, hidden layers)
+    outputs = errors[-1] + y
+    finite = np.all([np.isfinite(p).all(axis=(-2, -1)) for p in weights + biases],
+                    axis=0)
+    result = []
+    for s in range(len(finite)):
+        if not finite[s]:
+            result.append((None, None, None))
+            continue
+        hit = (float(np.mean(outputs[s].argmax(axis=0) == y.argmax(axis=0)))
+               if np.all(np.isfinite(outputs[s])) else None)
+        result.append((gradient[s], speed[s], hit))
+    return result
+
+
 def measure() -> dict:
     d = digits()
-    return {key(*s): measure_one(*s, d) for s in settings()}
+    runs = {}
+    for layers in DEPTHS:
+        for activation in ACTIVATIONS:
+            runs |= measure_stack(layers, activation, d)
+    return {key(*s): runs[key(*s)] for s in settings()}
 
 
 # ------------------------------------------------------------ the JSON file

@@ -24,6 +24,7 @@ import numpy as np
 import backprop
 import data
 import plotstyle
+from envelope import envelope
 from nielsen_speeds import ratio_text
 
 SEED = 0
@@ -32,6 +33,7 @@ DEPTHS = (2, 3, 4)  # hidden layers of 30 neurons
 LAMBDAS = (5.0, 0.0)
 STEPS, ETA, N_TRAIN = 500, 0.1, 1000
 EXTRA = ((4, 5.0), (4, 0.0), (2, 5.0))  # (depth, λ) repeated on EXTRA_SEEDS
+BINS = 100  # intervals of the step axis in the figures (envelope.py)
 LEARNED = 0.2  # training accuracy (twice chance) that counts as learning digits
 # Nielsen's saved JSON at epoch 0 and epoch 499 (fig/generate_gradient.py, ch. 5;
 # norms_during_training_4_layers.json gives 9.2476e-4 for the last hidden layer).
@@ -121,20 +123,24 @@ def train_full_batch(sizes, x, y, lmbda: float, seed: int = SEED) -> dict:
     Returns arrays of shape (STEPS, hidden layers) under the keys of hidden_norms
     and "examples", the per-example error size mean_x ||δ^l_{•,x}||.
     """
-    weights, biases = backprop.init_params(sizes, np.random.default_rng(seed))
+    rng = np.random.default_rng(seed)
+    weights, biases = backprop.init_params(sizes, rng)
     n = x.shape[1]
-    history = []
-    for _ in range(STEPS):
-        nabla_w, nabla_b, errors = backprop.backward(weights, biases, x, y)
-        record = hidden_norms(nabla_w, nabla_b, weights, lmbda, n)
-        record["examples"] = np.array(
+
+    def record(u: backprop.Update) -> dict:
+        (errors,) = u.extras  # Nielsen's δ^l of every example, from backward
+        out = hidden_norms(u.nabla_w, u.nabla_b, u.weights, lmbda, n)
+        out["examples"] = np.array(
             [np.linalg.norm(e, axis=0).mean() for e in errors[:-1]])
-        record["cost"], record["accuracy"] = _fit(errors[-1] + y, y)
+        out["cost"], out["accuracy"] = _fit(errors[-1] + y[:, u.batch],
+                                            y[:, u.batch])
         # ||∂C/∂b^L|| = ||mean_x a^L_x − mean_x y_x||: output vs label frequencies
-        record["output_bias"] = np.linalg.norm(nabla_b[-1])
-        history.append(record)
-        weights = backprop.sgd_step(weights, nabla_w, ETA, 1 - ETA * lmbda / n)
-        biases = backprop.sgd_step(biases, nabla_b, ETA, 1.0)
+        out["output_bias"] = np.linalg.norm(u.nabla_b[-1])
+        return out
+
+    _, _, history = backprop.train(weights, biases, x, y, epochs=STEPS,
+                                   batch_size=n, eta=ETA, lmbda=lmbda, rng=rng,
+                                   record=record)
     return {key: np.array([h[key] for h in history]) for key in history[0]}
 
 
@@ -367,10 +373,10 @@ def _first_dominated(run: dict) -> int:
 
 def _curves(ax, steps, series, theme, style="-", label=True):
     colours = plotstyle.palette(theme)
-    for i, col in enumerate(series.T):
+    for i, col in enumerate(series.T):  # each line's min/max envelope: fewer points
         name = rf"layer {i + 2} (his $\delta^{{{i + 1}}}$)"  # chapter 5 counts from 1
-        ax.semilogy(steps, col, style, color=colours[i], linewidth=1.2,
-                    label=name if label else None)
+        ax.semilogy(*envelope(steps, col, BINS), style, color=colours[i],
+                    linewidth=1.2, label=name if label else None)
 
 
 def draw_depth(run: dict, depth: int, theme: str):

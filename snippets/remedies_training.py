@@ -2,12 +2,11 @@
 
 Every network of ``remedies_init`` is trained with ``backprop.train`` on the first
 1,000 bundled digits (mini-batches of BATCH, one common η, λ = 0) for EPOCHS epochs,
-on each of SEEDS; the other 797 digits are held out. A ``gradient=`` wrapper around
-each network's backward pass records Nielsen's speed of every hidden layer at every
-step *before* anything changes the gradient, then clips the global gradient norm
-for the clipped network. After every epoch the snippet notes the cost C and the
-accuracy on the held-out digits; a run whose parameters or gradient stop being
-finite is marked as diverged and stopped.
+on each of SEEDS; the other 797 digits are held out; the clipped network trains with
+``clip=τ``. A ``record`` function logs Nielsen's speed of every hidden layer at
+every step, on the gradient as computed, *before* the clip. After every epoch the
+snippet notes the cost C and the accuracy on the held-out digits; a run whose
+parameters or gradient stop being finite is marked as diverged and stopped.
 
 The first figure shows each hidden layer's speed during training, one panel per
 remedy; the second the held-out cost and accuracy per epoch. ``values`` builds the
@@ -37,29 +36,16 @@ class Diverged(Exception):
 
 
 # --8<-- [start:core]
-def measured(remedy: setup.Remedy, log: list) -> Callable:
-    """A ``gradient=`` for backprop.train: the remedy's backward pass, logged
-    before the clip, then clipped to global norm τ if the remedy says so."""
-    backward = setup.BACKWARD[remedy.net]
-
-    def gradient(weights, biases, x, y, **net):
-        if not all(np.isfinite(p).all() for p in weights + biases):
+def logged(remedy: setup.Remedy, log: list) -> Callable:
+    """A ``record`` for backprop.train: logs the speeds, measured on the gradient
+    before any clip; returns the norm of the gradient the step applied."""
+    def record(u: backprop.Update) -> float:
+        finite = all(np.isfinite(p).all() for p in u.weights + u.biases)
+        if not (finite and np.isfinite(u.norm)):
             raise Diverged
-        nabla_w, nabla_b, _ = backward(weights, biases, x, y, **net)
-        with np.errstate(over="ignore", invalid="ignore"):
-            norm = backprop.global_norm(nabla_w, nabla_b)
-        if not np.isfinite(norm):
-            raise Diverged
-        log.append(setup.speeds(weights, nabla_b))  # measured BEFORE the clip
-        if remedy.clip is not None:
-            nabla_w, nabla_b = backprop.clip_by_norm(nabla_w, nabla_b, remedy.clip)
-        return nabla_w, nabla_b
-    return gradient
-
-
-def applied_norm(step, weights, biases, nabla_w, nabla_b) -> float:
-    """record(): the global norm of the gradient train actually applies."""
-    return backprop.global_norm(nabla_w, nabla_b)
+        log.append(setup.speeds(u.weights, u.nabla_b))
+        return u.norm if remedy.clip is None else min(u.norm, remedy.clip)
+    return record
 
 
 def run(remedy: setup.Remedy, seed: int, x: np.ndarray, y: np.ndarray,
@@ -79,10 +65,12 @@ def run(remedy: setup.Remedy, seed: int, x: np.ndarray, y: np.ndarray,
         if epoch == EPOCHS:
             break
         try:
-            weights, biases, history = backprop.train(
-                weights, biases, x, y, epochs=1, batch_size=BATCH, eta=eta,
-                rng=rng, gradient=measured(remedy, log), record=applied_norm,
-                activation=remedy.activation)
+            with np.errstate(over="ignore", invalid="ignore"):  # when diverging
+                weights, biases, history = backprop.train(
+                    weights, biases, x, y, epochs=1, batch_size=BATCH, eta=eta,
+                    rng=rng, gradient=setup.BACKWARD[remedy.net],
+                    clip=remedy.clip, record=logged(remedy, log),
+                    activation=remedy.activation)
         except Diverged:
             diverged = len(log) + 1  # the first step (from 1) that was not finite
             break

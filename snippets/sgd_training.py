@@ -73,11 +73,11 @@ def accuracy(weights: list, biases: list, x: np.ndarray, labels: np.ndarray) -> 
 
 
 # --8<-- [start:core]
-def diagnostics(step, weights, biases, nabla_w, nabla_b):
+def diagnostics(u: backprop.Update):
     """record(): per layer, ‖Δw^l‖ = η‖∂C/∂w^l‖ and the update:data ratio."""
-    moves = [ETA * np.linalg.norm(g) for g in nabla_w]
+    moves = [ETA * np.linalg.norm(g) for g in u.nabla_w]
     ratios = [np.log10(np.std(ETA * g) / np.std(w))
-              for g, w in zip(nabla_w, weights)]
+              for g, w in zip(u.nabla_w, u.weights)]
     return moves, ratios
 
 

@@ -176,6 +176,56 @@ def small_net(sizes=(3, 4, 2), m=5, seed=0):
 # ------------------------------------------------------------ forward and cost
 
 
+# ------------------------------------------------------- activation derivatives
+
+CLOSED_FORM = {  # each derivative from the activation's definition
+    "sigmoid": lambda z: np.exp(-z) / (1.0 + np.exp(-z)) ** 2,
+    "tanh": lambda z: 1.0 / np.cosh(z) ** 2,
+    "relu": lambda z: np.where(z > 0, 1.0, 0.0),
+    "identity": lambda z: np.ones_like(z),
+}
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_activation_derivative_matches_closed_form_and_finite_differences(name):
+    f, prime = backprop.ACTIVATIONS[name]
+    z = np.linspace(-6.0, 6.0, 241)
+    z = z[np.abs(z) > KINK]  # a difference step must not straddle relu's kink
+    np.testing.assert_allclose(prime(z), CLOSED_FORM[name](z), rtol=1e-12,
+                               atol=1e-15)
+    slope = central_difference(lambda d: f(z + d), STEP[name])
+    np.testing.assert_allclose(prime(z), slope, rtol=1e-8, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_activation_derivative_from_the_forward_pass_is_the_same(name):
+    # backward passes a = f(z) it already has; the result must not change
+    f, prime = backprop.ACTIVATIONS[name]
+    z = np.random.default_rng(seed_of(name)).normal(0.0, 3.0, (4, 50))
+    np.testing.assert_array_equal(prime(z, f(z)), prime(z))
+
+
+def test_activation_derivatives_at_zero_and_at_the_kink():
+    zero = np.zeros((1, 1))
+    assert backprop.sigmoid_prime(zero)[0, 0] == 0.25  # σ′'s maximum
+    assert backprop.tanh_prime(zero)[0, 0] == 1.0  # tanh′'s maximum
+    assert backprop.identity_prime(np.array([-3.0, 0.0, 5.0])).tolist() == [1] * 3
+    # relu′ at its kink z = 0 is 0 by this module's convention; 1 just right of it
+    tiny = np.array([-1e-300, 0.0, 1e-300])
+    assert backprop.relu_prime(tiny).tolist() == [0.0, 0.0, 1.0]
+
+
+def test_backward_uses_relu_prime_zero_at_the_kink():
+    # Hidden weights and biases 0: every hidden z is exactly 0, so no error
+    # reaches the hidden layer, and its gradient is exactly 0.
+    weights = [np.zeros((2, 3)), np.ones((1, 2))]
+    biases = [np.zeros((2, 1)), np.zeros((1, 1))]
+    x, y = np.ones((3, 4)), np.full((1, 4), 0.7)
+    nabla_w, nabla_b, errors = backprop.backward(weights, biases, x, y, "relu")
+    assert not errors[0].any() and not nabla_w[0].any() and not nabla_b[0].any()
+    assert errors[1].all()  # the output error itself is not 0
+
+
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 @pytest.mark.parametrize("output", ["sigmoid", "identity"])
 def test_forward_matches_definition(activation, output):
@@ -488,10 +538,11 @@ def test_train_records_each_step_before_its_update():
     eta, lmbda, n = 0.3, 1.0, 10
     seen = []
 
-    def record(step, w, b, nabla_w, nabla_b):
-        seen.append((step, [a.copy() for a in w], [a.copy() for a in b],
-                     [a.copy() for a in nabla_w], [a.copy() for a in nabla_b]))
-        return f"step {step}"
+    def record(u):
+        seen.append((u.step, [a.copy() for a in u.weights],
+                     [a.copy() for a in u.biases], [a.copy() for a in u.nabla_w],
+                     [a.copy() for a in u.nabla_b]))
+        return f"step {u.step}"
 
     new_w, new_b, history = backprop.train(
         weights, biases, x, y, epochs=3, batch_size=3, eta=eta, lmbda=lmbda,
@@ -520,8 +571,8 @@ def test_train_records_the_gradient_of_each_mini_batch():
         batches.append((x_batch.copy(), y_batch.copy()))
         return backprop.backward(w, b, x_batch, y_batch, **options)
 
-    def record(step, w, b, nabla_w, nabla_b):
-        recorded.append((w, b, nabla_w, nabla_b))
+    def record(u):
+        recorded.append((u.weights, u.biases, u.nabla_w, u.nabla_b))
 
     backprop.train(weights, biases, x, y, epochs=2, batch_size=4, eta=0.1,
                    rng=np.random.default_rng(0), gradient=gradient, record=record)
@@ -551,7 +602,7 @@ def test_train_takes_epochs_times_ceil_n_over_batch_size_steps(n, batch_size,
     _, _, history = backprop.train(weights, biases, x, y, epochs=epochs,
                                    batch_size=batch_size, eta=0.1,
                                    rng=np.random.default_rng(0),
-                                   record=lambda step, *_: step)
+                                   record=lambda u: u.step)
     assert history == list(range(epochs * math.ceil(n / batch_size)))
 
 
@@ -610,6 +661,86 @@ def test_train_uses_a_custom_gradient_and_decays_by_n_not_batch_size():
         np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-14)
     for b, got in zip(biases, new_b, strict=True):
         np.testing.assert_allclose(got, b - 4 * eta * 2.0, rtol=1e-12, atol=1e-14)
+
+
+def test_record_sees_the_applied_step_and_backwards_errors():
+    weights, biases, x, y = small_net(sizes=(3, 4, 2), m=10)
+    seen = []
+    new_w, new_b, history = backprop.train(
+        weights, biases, x, y, epochs=2, batch_size=4, eta=0.3, lmbda=1.0,
+        rng=np.random.default_rng(3), record=seen.append)
+    assert len(history) == 6 and [u.step for u in seen] == list(range(6))
+    after = [(u.weights, u.biases) for u in seen[1:]] + [(new_w, new_b)]
+    for u, (w_next, b_next) in zip(seen, after, strict=True):
+        for d, p_next, p in zip(u.delta_w + u.delta_b, w_next + b_next,
+                                u.weights + u.biases, strict=True):
+            np.testing.assert_array_equal(d, p_next - p)
+        assert u.norm == backprop.global_norm(u.nabla_w, u.nabla_b)
+    # extras: backward's errors on the same mini-batch (train shuffles each
+    # epoch with rng.permutation, so the batches can be rebuilt)
+    rng = np.random.default_rng(3)
+    batches = [order[k:k + 4] for order in (rng.permutation(10),
+                                            rng.permutation(10))
+               for k in (0, 4, 8)]
+    for u, batch in zip(seen, batches, strict=True):
+        (errors,) = u.extras
+        expected = backprop.backward(u.weights, u.biases, x[:, batch],
+                                     y[:, batch])[2]
+        for got, want in zip(errors, expected, strict=True):
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+
+
+def test_record_sees_a_custom_gradients_extra_outputs():
+    weights, biases, x, y = small_net(m=4)
+
+    def gradient(w, b, x_batch, y_batch):
+        nabla_w, nabla_b, errors = backprop.backward(w, b, x_batch, y_batch)
+        return nabla_w, nabla_b, "extra", x_batch.shape[1]
+
+    _, _, history = backprop.train(weights, biases, x, y, epochs=1, batch_size=3,
+                                   eta=0.1, rng=np.random.default_rng(0),
+                                   gradient=gradient, record=lambda u: u.extras)
+    assert history == [("extra", 3), ("extra", 1)]
+
+
+def test_train_clips_the_step_and_reports_the_norm_before_the_clip():
+    weights, biases, x, y = small_net(sizes=(3, 4, 2), m=10)
+    tau, eta = 0.4, 0.5
+    seen = []
+    new_w, new_b, _ = backprop.train(weights, biases, x, y, epochs=3,
+                                     batch_size=5, eta=eta, clip=tau,
+                                     rng=np.random.default_rng(1),
+                                     record=seen.append)
+    clipped = [u for u in seen if u.norm > tau]
+    assert 0 < len(clipped) < len(seen)  # both cases occur
+    for u in seen:
+        applied = backprop.global_norm(u.delta_w, u.delta_b) / eta  # λ = 0
+        assert applied == pytest.approx(min(u.norm, tau), rel=1e-9)
+    # the same as clipping inside a gradient= wrapper, the old way
+    def wrapped(w, b, x_batch, y_batch):
+        nabla_w, nabla_b, _ = backprop.backward(w, b, x_batch, y_batch)
+        return backprop.clip_by_norm(nabla_w, nabla_b, tau)
+
+    old_w, old_b, _ = backprop.train(weights, biases, x, y, epochs=3, batch_size=5,
+                                     eta=eta, rng=np.random.default_rng(1),
+                                     gradient=wrapped)
+    for got, want in zip(new_w + new_b, old_w + old_b, strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_train_checks_its_arrays_once_not_at_every_step(monkeypatch):
+    weights, biases, x, y = small_net(m=10)
+    checked = []
+    check = backprop._check_array
+    monkeypatch.setattr(backprop, "_check_array",
+                        lambda a, name: checked.append(name) or check(a, name))
+    counts = []
+    for epochs in (1, 5):
+        checked.clear()
+        backprop.train(weights, biases, x, y, epochs=epochs, batch_size=2,
+                       eta=0.1, rng=np.random.default_rng(0))
+        counts.append(len(checked))
+    assert counts[0] == counts[1] == 2 * len(weights) + 2  # w, b, x and y
 
 
 # ------------------------------------------------------------------- bad input
@@ -811,6 +942,12 @@ BAD_INPUT = {
     "lmbda None": (
         call_train(settings=dict(lmbda=None)), TypeError,
         r"lmbda must be a number, got None"),
+    "clip 0": (
+        call_train(settings=dict(clip=0.0)), ValueError,
+        r"clip must be positive and finite, got 0.0"),
+    "clip a string": (
+        call_train(settings=dict(clip="1")), TypeError,
+        r"clip must be a number, got '1'"),
     # non-array input
     "x a list": (
         call_forward(x=[[0.0] * 5] * 3), TypeError,

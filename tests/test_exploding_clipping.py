@@ -123,6 +123,37 @@ def test_threshold_one_tenth_dips_below_the_target_only_on_isolated_steps(runs):
     assert ecl.values({"runs": list(runs.values())})["t1e1_good_steps"] == good.size
 
 
+def test_stacked_runs_are_the_runs_one_by_one(runs):
+    """measure() trains every threshold at once as a stack (run_all)."""
+    for t in (np.inf, 1e-1, 1e-5):
+        alone = ecl.run(t)
+        assert alone.keys() == runs[t].keys()
+        for key, value in alone.items():
+            np.testing.assert_allclose(runs[t][key], value, rtol=1e-12, atol=0,
+                                       err_msg=key)
+
+
+def test_figure_draws_the_thresholds_its_alt_text_names(runs):
+    alt = ecl.FIGURES["exploding_clipping"].alt
+    assert f"{len(ecl.SHOWN)} of the {len(ecl.THRESHOLDS)} clipping thresholds" in alt
+    fig = ecl.draw({"runs": list(runs.values())}, "light")["exploding_clipping"]
+    left, right = fig.axes
+    assert len(left.get_lines()) == len(right.get_lines()) == len(ecl.SHOWN)
+    labels = [line.get_label() for line in left.get_lines()]
+    assert labels[0] == "no clipping" and len(set(labels)) == len(ecl.SHOWN)
+    for t in ecl.SHOWN:
+        assert ecl._plain_threshold(t) in alt
+
+
+def test_figure_draws_few_points_but_every_extreme(runs):
+    fig = ecl.draw({"runs": list(runs.values())}, "light")["exploding_clipping"]
+    for line, t in zip(fig.axes[0].get_lines(), ecl.SHOWN, strict=True):
+        y = line.get_ydata()
+        assert len(y) <= 4 * ecl.BINS < ecl.STEPS
+        assert y.max() == runs[t]["excess"].max()
+        assert y.min() == runs[t]["excess"].min()
+
+
 # ------------------------------------------------ every value the page quotes
 
 QUOTED_FIRST_GOOD = {  # key: (threshold τ, low, high) for the first step below GOOD

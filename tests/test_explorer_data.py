@@ -44,6 +44,31 @@ def shown(published, layers, activation, init, scale):
     return published[1]["settings"][ex.key(layers, activation, init, scale)]
 
 
+# ------------------------------------------------------- the stacked training
+
+
+@pytest.mark.parametrize("layers, activation", [(10, "relu"), (2, "tanh")])
+def test_stacked_training_gives_measure_one_for_every_setting(digits, layers,
+                                                              activation):
+    """measure() trains each depth and activation as one stack; each network in
+    it must come out as measure_one trains it alone, divergence included."""
+    stack = ex.measure_stack(layers, activation, digits)
+    assert len(stack) == len(ex.INITS) * len(ex.SCALES)
+    n_diverged = 0
+    for init in ex.INITS:
+        for scale in ex.SCALES:
+            alone = run(layers, activation, init, scale)
+            got = stack[ex.key(layers, activation, init, scale)]
+            for name in ("gradient", "speed", "accuracy"):
+                for want, value in zip(alone[name], got[name], strict=True):
+                    assert (want is None) == (value is None), (init, scale, name)
+                    if want is not None:
+                        np.testing.assert_allclose(value, want, rtol=1e-12)
+            n_diverged += ex.diverged(got)
+    if activation == "relu":  # both cases occur among these twelve
+        assert 0 < n_diverged < len(stack)
+
+
 # ------------------------------------------------------------ the published file
 
 BUILD = pytest.mark.build
@@ -58,13 +83,12 @@ def recompute(layers, activation, init, scale, x, y):
     for step in (0, 10, 30, 100, 200):
         if step > done:
             with np.errstate(all="ignore"):
-                try:
-                    weights, biases, _ = backprop.train(
-                        weights, biases, x, y, epochs=(step - done) // 10,
-                        batch_size=100, eta=0.1, lmbda=5.0, rng=rng,
-                        activation=activation)
-                except ValueError:
-                    return out + [None] * (5 - len(out))
+                weights, biases, _ = backprop.train(
+                    weights, biases, x, y, epochs=(step - done) // 10,
+                    batch_size=100, eta=0.1, lmbda=5.0, rng=rng,
+                    activation=activation)
+            if not all(np.isfinite(p).all() for p in weights + biases):
+                return out + [None] * (5 - len(out))  # diverged
             done = step
         nabla_w, nabla_b, _ = backprop.backward(weights, biases, x, y, activation)
         gradient = [np.linalg.norm(np.concatenate([nw.ravel(), nb.ravel()]))

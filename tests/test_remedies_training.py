@@ -129,34 +129,48 @@ def test_at_eta_1_the_baseline_still_stays_at_chance_and_relu_diverges(digits):
     assert r["diverged"] is not None
 
 
-def test_measured_gradient_is_the_backward_pass_then_the_clip(digits):
+def test_logged_speeds_are_measured_before_the_clip_that_train_applies(digits):
     x, y, _, _ = digits
     xb, yb = x[:, :100], y[:, :100]
     remedy = ri.REMEDIES["clipped"]
     weights, biases = ri.init(remedy, np.random.default_rng(0))
     raw_w, raw_b, _ = backprop.backward(weights, biases, xb, yb, "relu")
-    log = []
-    got_w, got_b = rt.measured(remedy, log)(weights, biases, xb, yb,
-                                            activation="relu")
     norm = backprop.global_norm(raw_w, raw_b)
     assert norm > remedy.clip
-    assert backprop.global_norm(got_w, got_b) == pytest.approx(remedy.clip)
-    for g, raw in zip(got_w + got_b, raw_w + raw_b):
-        np.testing.assert_allclose(g, raw * remedy.clip / norm, rtol=1e-12)
-    np.testing.assert_array_equal(log[0], backprop.speeds(raw_b))
-    plain_w, _ = rt.measured(ri.REMEDIES["large"], [])(weights, biases, xb, yb,
-                                                       activation="relu")
-    for g, raw in zip(plain_w, raw_w):
-        np.testing.assert_array_equal(g, raw)
+    log = []
+    new_w, new_b, applied = backprop.train(  # one step on the 100 examples
+        weights, biases, xb, yb, epochs=1, batch_size=100, eta=rt.ETA,
+        rng=np.random.default_rng(0), clip=remedy.clip,
+        record=rt.logged(remedy, log), activation="relu")
+    np.testing.assert_allclose(log[0], backprop.speeds(raw_b), rtol=1e-12)
+    assert applied == [pytest.approx(remedy.clip)]
+    for p, p_new, raw in zip(weights + biases, new_w + new_b, raw_w + raw_b):
+        np.testing.assert_allclose(p_new, p - rt.ETA * raw * remedy.clip / norm,
+                                   rtol=1e-10, atol=1e-14)
+    _, _, applied = backprop.train(  # unclipped: the norm as computed
+        weights, biases, xb, yb, epochs=1, batch_size=100, eta=rt.ETA,
+        rng=np.random.default_rng(0), record=rt.logged(ri.REMEDIES["large"], []),
+        activation="relu")
+    assert applied == [pytest.approx(norm, rel=1e-12)]
 
 
-def test_a_non_finite_network_raises_diverged(digits):
+def test_a_non_finite_network_or_gradient_raises_diverged(digits):
     x, y, _, _ = digits
     weights, biases = ri.init(ri.REMEDIES["relu_he"], np.random.default_rng(0))
-    weights[0][0, 0] = np.inf
-    with pytest.raises(rt.Diverged):
-        rt.measured(ri.REMEDIES["relu_he"], [])(weights, biases, x, y,
-                                                activation="relu")
+    nabla_w, nabla_b, _ = backprop.backward(weights, biases, x, y, "relu")
+    norm = backprop.global_norm(nabla_w, nabla_b)
+
+    def update(weights, norm):
+        return backprop.Update(0, np.arange(x.shape[1]), weights, biases, nabla_w,
+                               nabla_b, (), norm, nabla_w, nabla_b)
+
+    record = rt.logged(ri.REMEDIES["relu_he"], [])
+    assert record(update(weights, norm)) == norm  # finite: logged
+    broken = [w.copy() for w in weights]
+    broken[0][0, 0] = np.inf
+    for u in (update(broken, norm), update(weights, np.inf)):
+        with pytest.raises(rt.Diverged):
+            record(u)
 
 
 def test_per_epoch_takes_medians_and_leaves_unfinished_epochs_nan():
