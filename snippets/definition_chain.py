@@ -58,12 +58,12 @@ FIGURES = {
         "a sizeable share of networks; the wide network with large weights lies "
         "entirely left of 10, partly left of 1.",
         caption=r"Where \(\lVert\delta^2\rVert \ll \lVert\delta^4\rVert \ll "
-        r"\lVert\delta^6\rVert\) fails. For each random network, the weaker step "
-        r"\(\min(\lVert\delta^4\rVert/\lVert\delta^2\rVert,\ \lVert\delta^6\rVert/"
-        r"\lVert\delta^4\rVert)\); a curve's height at a ratio is the share of "
-        r"networks whose weaker step is smaller. Its height at 1 is the share where "
-        r"the plain chain fails, at 10 the share where the chain with factor 10 "
-        r"fails.",
+        r"\lVert\delta^6\rVert\) fails. For each random network, the smaller of "
+        r"its two steps, \(\min(\lVert\delta^4\rVert/\lVert\delta^2\rVert,\ "
+        r"\lVert\delta^6\rVert/\lVert\delta^4\rVert)\); a curve's height at a "
+        r"ratio is the share of networks whose smaller step is below it. Its height "
+        r"at 1 is the share where the norms are not even in order, at 10 the share "
+        r"where the chain with factor 10 fails.",
     ),
     "definition_chain_bound": plotstyle.Figure(
         alt="Scatter plot on logarithmic axes for the two-neuron network: each "
@@ -300,7 +300,7 @@ def _draw_weaker(data: dict, theme: str):
         ax.axvline(at, color=plotstyle.ink(theme), linewidth=0.8, linestyle="--")
     ax.set_xscale("log")
     ax.set_ylim(0, 1)
-    ax.set_xlabel(r"weaker step, $\min(\|\delta^4\|/\|\delta^2\|,\ "
+    ax.set_xlabel(r"smaller step, $\min(\|\delta^4\|/\|\delta^2\|,\ "
                   r"\|\delta^6\|/\|\delta^4\|)$")
     ax.set_ylabel("share of networks below")
     ax.legend(fontsize=8)

@@ -18,7 +18,9 @@ import definition_chain as dc
 from conftest import measured
 from tryit import run_try_it, try_it_code
 
-PAGE = Path(__file__).resolve().parents[1] / "docs" / "definition.md"
+# definition.md (the student path) and definition-detail.md (its evidence)
+PAGES = [Path(__file__).resolve().parents[1] / "docs" / name
+         for name in ("definition.md", "definition-detail.md")]
 
 
 @pytest.fixture(scope="module")
@@ -300,12 +302,13 @@ def test_table_has_a_row_per_width_initialization_and_measure(vals):
 
 
 def test_every_value_the_page_quotes_exists(vals):
-    names = re.findall(r"\{\{\s*value\s+definition_chain\.(\w+)", PAGE.read_text())
+    names = re.findall(r"\{\{\s*value\s+definition_chain\.(\w+)",
+                       "".join(p.read_text() for p in PAGES))
     assert names and set(names) <= set(vals)
 
 
 def test_every_figure_the_page_embeds_is_declared():
-    ids = re.findall(r"\{\{\s*figure\s+(\w+)", PAGE.read_text())
+    ids = re.findall(r"\{\{\s*figure\s+(\w+)", "".join(p.read_text() for p in PAGES))
     assert set(ids) == set(dc.FIGURES)
 
 
