@@ -14,6 +14,7 @@ appended, visibly, to every page.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path
 
@@ -85,3 +86,34 @@ def on_page_markdown(markdown, page, config, files):
         except (OSError, ValueError) as err:
             raise PluginError(f"{where}: glossary from {path}: {err}") from err
     return markdown.replace(MARKER, definition_list(entries))
+
+
+# Where a page shows a term's tooltip, it also says where all the terms are defined:
+# one short line before the end of the page's content, so no page has to remember.
+_CONTENT_END = '</article>'
+GLOSSARY_LINE = ('<p class="glossary-link">Dotted-underlined terms are defined in '
+                 'the <a href="{href}">glossary</a>.</p>\n')
+
+
+def link_glossary(html: str, href: str) -> str:
+    """``html`` with the glossary line added to its article, if the article shows
+    a term (<abbr>) and does not link the glossary yet."""
+    start, end = html.find("<article"), html.rfind(_CONTENT_END)
+    if start < 0 or end < start:
+        return html
+    article = html[start:end]
+    if "<abbr" not in article or 'href="' + href in article:
+        return html
+    return html[:end] + GLOSSARY_LINE.format(href=href) + html[end:]
+
+
+def glossary_href(url: str) -> str:
+    """The glossary's address relative to a page at ``url`` (directory URLs)."""
+    folder = url if url.endswith("/") or not url else posixpath.dirname(url)
+    return posixpath.relpath("glossary", folder or ".") + "/"
+
+
+def on_post_page(output, page, config):
+    if page.file.src_uri == "glossary.md":
+        return output
+    return link_glossary(output, glossary_href(page.url))

@@ -226,3 +226,19 @@ def test_no_tooltip_inside_math_anywhere_on_the_site(built_site):
 def test_the_built_glossary_agrees_with_the_abbreviations(built_site):
     entries = glossary_entries(soup(built_site / "glossary" / "index.html"))
     assert entries == definitions()
+
+
+@pytest.mark.parametrize("url, href", [("", "glossary/"), ("why/", "../glossary/"),
+                                       ("notebooks/explore_sgd/", "../../glossary/")])
+def test_glossary_address_relative_to_each_page(url, href):
+    assert glossary.glossary_href(url) == href
+
+
+def test_a_page_showing_a_term_gets_one_glossary_line():
+    page = '<html><article><p><abbr title="d">plateau</abbr></p></article></html>'
+    linked = glossary.link_glossary(page, "../glossary/")
+    assert linked.count('href="../glossary/"') == 1
+    assert linked.index("glossary-link") < linked.index("</article>")
+    assert glossary.link_glossary(linked, "../glossary/") == linked  # once only
+    plain = "<html><article><p>no terms</p></article></html>"
+    assert glossary.link_glossary(plain, "../glossary/") == plain
