@@ -1,16 +1,16 @@
-"""The cost of slow early layers in training time, and what compensating them buys.
+"""The cost of slow early layers in training time, and what rescaling their gradients buys.
 
 The deep sigmoid network of ``sgd_training`` is trained until its held-out accuracy
 first reaches TARGET, counting epochs, in three ways that differ only in the
 learning rate of the early hidden layers:
 
 - plain SGD, one η for every layer;
-- "full compensation": at every step, the gradient of each hidden layer l is scaled
+- "fully rescaled": at every step, the gradient of each hidden layer l is scaled
   by c_l = s_{L-1} / s_l, where s_l = ‖ĝ_b^l‖ is the mini-batch estimate of
   Nielsen's speed of learning of layer l, so every hidden layer's bias step has the
   length of the last hidden layer's (its weight step is scaled by the same c_l and
   need not match); the output layer is left alone;
-- "half compensation": the same with c_l^{1/2}.
+- "half rescaled": the same with c_l^{1/2}.
 
 Since c_l comes from the very mini-batch gradient it multiplies, this is not SGD
 with a fixed learning rate per layer but a layer-wise gradient normalisation: each
@@ -34,10 +34,10 @@ SEEDS = range(5)
 TARGET = 0.8  # held-out accuracy to reach
 MAX_EPOCHS = 400  # give up after this many epochs
 SHALLOW = [64, 30, 10]
-ARMS = {  # name: (layer sizes, compensation power p in c_l**p)
+ARMS = {  # name: (layer sizes, power p of the rescaling c_l**p)
     "plain": (setup.SIZES, 0.0),
-    "half compensation": (setup.SIZES, 0.5),
-    "full compensation": (setup.SIZES, 1.0),
+    "half rescaled": (setup.SIZES, 0.5),
+    "fully rescaled": (setup.SIZES, 1.0),
     "1 hidden layer": (SHALLOW, 0.0),
 }
 
@@ -45,8 +45,8 @@ FIGURES = {
     "sgd_time_cost": plotstyle.Figure(
         alt="Dot plot of the epochs each network needed to reach the target "
         "held-out accuracy, one dot per seed and a bar at the median. Plain SGD "
-        "on the deep network needs by far the most epochs; half compensation of "
-        "the early layers needs fewer, full compensation fewer still; the network "
+        "on the deep network needs by far the most epochs; rescaling the "
+        "early layers' gradients halfway needs fewer, fully fewer still; the network "
         "with one hidden layer needs the fewest.",
         caption=r"Epochs until the held-out accuracy first reaches the target, "
         "per seed (dots) and median (bar). The three deep networks differ only "
@@ -97,7 +97,7 @@ def measure() -> dict:
 
 
 def compensated_layers(sizes: list[int]) -> list[int]:
-    """Book layers whose learning rate compensation changes: hidden layers 2 to
+    """Book layers whose gradient the rescaling changes: hidden layers 2 to
     L - 2 (the last hidden layer, L - 1, has c = 1; the output layer is left alone)."""
     return list(range(2, len(sizes) - 1))
 
@@ -108,12 +108,12 @@ def values(d: dict) -> dict:
     return {
         "compensated_first": layers[0], "compensated_last": layers[-1],
         "target": TARGET, "max_epochs": MAX_EPOCHS, "n_seeds": len(SEEDS),
-        "plain": med["plain"], "half": med["half compensation"],
-        "full": med["full compensation"], "shallow": med["1 hidden layer"],
-        "speedup_full": med["plain"] / med["full compensation"],
-        "speedup_half": med["plain"] / med["half compensation"],
+        "plain": med["plain"], "half": med["half rescaled"],
+        "full": med["fully rescaled"], "shallow": med["1 hidden layer"],
+        "speedup_full": med["plain"] / med["fully rescaled"],
+        "speedup_half": med["plain"] / med["half rescaled"],
         "plain_min": min(d["epochs"]["plain"]),
-        "full_max": max(d["epochs"]["full compensation"]),
+        "full_max": max(d["epochs"]["fully rescaled"]),
     }
 
 

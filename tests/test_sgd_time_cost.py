@@ -67,19 +67,19 @@ def test_every_run_reaches_the_target(d):
 
 
 def test_more_compensation_fewer_epochs(med):
-    assert med["plain"] > med["half compensation"] > med["full compensation"]
+    assert med["plain"] > med["half rescaled"] > med["fully rescaled"]
 
 
 def test_full_compensation_is_faster_on_every_seed(d):
-    assert max(d["epochs"]["full compensation"]) < min(d["epochs"]["plain"])
+    assert max(d["epochs"]["fully rescaled"]) < min(d["epochs"]["plain"])
 
 
 def test_full_compensation_saves_more_than_half_the_epochs(med):
-    assert med["plain"] / med["full compensation"] > 2
+    assert med["plain"] / med["fully rescaled"] > 2
 
 
 def test_compensation_does_not_close_the_gap_to_one_hidden_layer(med):
-    assert med["full compensation"] > 3 * med["1 hidden layer"]
+    assert med["fully rescaled"] > 3 * med["1 hidden layer"]
 
 
 def test_values(d):
@@ -91,7 +91,7 @@ def test_values(d):
 def test_try_it_block_prints_seed_0s_epochs_plain_and_fully_compensated(d):
     lines = run_try_it("speed-of-learning.md").splitlines()
     assert lines == [f"p = 0.0: {d['epochs']['plain'][0]} epochs",
-                     f"p = 1.0: {d['epochs']['full compensation'][0]} epochs"]
+                     f"p = 1.0: {d['epochs']['fully rescaled'][0]} epochs"]
 
 
 def test_figure_is_drawn_for_both_themes(d):
@@ -110,8 +110,8 @@ def test_figure_is_drawn_for_both_themes(d):
 # ------------------------------------------------ every value the page quotes
 
 QUOTED_MEDIANS = {  # value key: (arm, low, high) in epochs to the target
-    "plain": ("plain", 120, 300), "half": ("half compensation", 50, 150),
-    "full": ("full compensation", 30, 100), "shallow": ("1 hidden layer", 2, 20),
+    "plain": ("plain", 120, 300), "half": ("half rescaled", 50, 150),
+    "full": ("fully rescaled", 30, 100), "shallow": ("1 hidden layer", 2, 20),
 }
 
 
