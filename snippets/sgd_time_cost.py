@@ -1,4 +1,4 @@
-"""The cost of slow early layers in training time, and what rescaling their gradients buys.
+"""The cost of slow early layers in training time, and what rescaling them buys.
 
 The deep sigmoid network of ``sgd_training`` is trained until its held-out accuracy
 first reaches TARGET, counting epochs, in three ways that differ only in the
