@@ -153,6 +153,11 @@ def values(d: dict) -> dict:
     by = {r["threshold"]: summary(r) for r in d["runs"]}
     v = {"table": table(d["runs"]), "steps": STEPS, "eta": ETA, "good": GOOD,
          "tail": TAIL, "start_raw": float(d["runs"][0]["raw_norm"][0])}
+    # The threshold the chain's gain allows: a clipped step moves z_1 by about
+    # √2·ητ, and three layers of slope w·σ'(0) = 25 multiply that by 25³.
+    v["z4_per_eta_tau"] = np.sqrt(2) * 25.0**3
+    v["eta_tau_max"] = 1 / v["z4_per_eta_tau"]
+    v["tau_max"] = v["eta_tau_max"] / ETA
     names = {np.inf: "none", 1.0: "t1", 1e-1: "t1e1", 1e-2: "t1e2", 1e-4: "t1e4",
              1e-5: "t1e5"}
     for t, name in names.items():

@@ -8,7 +8,7 @@ Gaussian inputs goes forward and a Gaussian output error δ^L goes backward thro
 ``backprop.backward``. The first figure shows Var(z^l) and Var(δ^l_•) per book layer
 l, beside the prediction of the variance argument.
 
-The second figure scans c = n_in·Var(w) for sigmoid (and tanh) units in a network of
+The second figure scans k = n_in·Var(w) for sigmoid (and tanh) units in a network of
 equal widths: the factor by which Var(δ^l_•) changes per layer. Finally, a small
 network trained from all-zero weights shows why the weights must differ at all: the
 neurons of a hidden layer get identical gradients and stay identical.
@@ -43,7 +43,7 @@ SETTINGS = {
 }
 GAIN = {"identity": 1.0, "tanh": 1.0, "relu": 0.5}  # E[f'(z)²] for z near 0
 TANH_INPUT = 0.01  # tanh near 0: inputs with standard deviation 0.01
-# sigmoid scan: equal widths, c = n_in·Var(w) on a log grid
+# sigmoid scan: equal widths, k = n_in·Var(w) on a log grid
 WIDTH, DEPTH, SCAN_M = 128, 8, 64  # DEPTH hidden layers of WIDTH neurons
 C_GRID = 2.0 ** np.arange(-2, 8.5, 0.5)  # 1/4 .. 256
 C_MARKED = {"lecun": 1.0, "he": 2.0, "sixteen": 16.0}  # 16 = 1/σ′(0)²
@@ -72,12 +72,12 @@ FIGURES = {
         alt="Line chart on logarithmic axes: the factor by which the variance of "
         "Nielsen's error changes per layer against the weight scale c. The tanh "
         "curve reaches 1 at c equal to 1. The sigmoid curve rises slowly and "
-        "stays far below 1 at c = 1, 2 and 16, marked by dotted lines; it "
+        "stays far below 1 at k = 1, 2 and 16, marked by dotted lines; it "
         "reaches 1 only far to the right of the dotted lines.",
         caption=r"Per-layer factor \(\operatorname{Var}(\delta^l_\bullet) / "
         r"\operatorname{Var}(\delta^{l+1}_\bullet)\) in a network of equal widths, "
-        r"against \(c = n_{\mathrm{in}} \operatorname{Var}(w)\), biases 0. Dotted: "
-        r"\(c = 1\) (LeCun, Glorot), \(2\) (He) and \(16 = 1/\sigma'(0)^2\).",
+        r"against \(k = n_{\mathrm{in}} \operatorname{Var}(w)\), biases 0. Dotted: "
+        r"\(k = 1\) (LeCun, Glorot), \(2\) (He) and \(16 = 1/\sigma'(0)^2\).",
     ),
 }
 
@@ -269,7 +269,7 @@ def draw(d: dict, theme: str) -> dict:
     ax.axhline(1.0, color=plotstyle.ink(theme), linewidth=1, linestyle="--")
     for c in C_MARKED.values():
         ax.axvline(c, color=plotstyle.ink(theme), linewidth=0.8, linestyle=":")
-    ax.set_xlabel(r"$c = n_{\mathrm{in}}\,\mathrm{Var}(w)$")
+    ax.set_xlabel(r"$k = n_{\mathrm{in}}\,\mathrm{Var}(w)$")
     ax.set_ylabel(r"$\mathrm{Var}(\delta^l_\bullet)\,/\,"
                   r"\mathrm{Var}(\delta^{l+1}_\bullet)$")
     ax.legend(title="hidden units", fontsize=8)

@@ -1,8 +1,8 @@
 """The cost of slow early layers in training time, and what rescaling them buys.
 
 The deep sigmoid network of ``sgd_training`` is trained until its held-out accuracy
-first reaches TARGET, counting epochs, in three ways that differ only in the
-learning rate of the early hidden layers:
+first reaches TARGET, counting epochs, in three ways that differ only in how the
+early hidden layers' gradients are rescaled:
 
 - plain SGD, one η for every layer;
 - "fully rescaled": at every step, the gradient of each hidden layer l is scaled

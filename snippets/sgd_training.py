@@ -60,7 +60,8 @@ FIGURES = {
 
 
 def load() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Nielsen's split of the bundled digits: ``(x, y_onehot, x_test, labels)``."""
+    """The first 1,000 bundled digits for training, the rest held out:
+    ``(x, y_onehot, x_test, labels)``."""
     x, labels = data.load_digits()
     x_train, y_train, x_test, y_test = data.nielsen_split(x, labels)
     return x_train, data.one_hot(y_train), x_test, y_test

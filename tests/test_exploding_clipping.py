@@ -217,3 +217,13 @@ def test_quoted_table_has_a_row_per_threshold(quoted):
     assert len(quoted["table"].splitlines()) == 2 + len(ecl.THRESHOLDS)
     assert [cells[0] for cells in body][:4] == ["none", "1", "0.1", "0.01"]
     assert [cells[1] for cells in body][0] == "0"  # no clipping: nothing clipped
+
+
+def test_quoted_threshold_from_the_chains_gain(quoted):
+    # three layers of slope 100·σ'(0) = 25 between z_1 and z_4, and a clipped step
+    # of length ητ split evenly over b_1 and w_1 (x = 1): Δz_1 ≈ √2 ητ
+    assert quoted["z4_per_eta_tau"] == pytest.approx(22097.1, rel=1e-5)
+    assert quoted["eta_tau_max"] * quoted["z4_per_eta_tau"] == pytest.approx(1)
+    assert quoted["tau_max"] == pytest.approx(quoted["eta_tau_max"] / quoted["eta"])
+    # the table's verdict: 1e-4 and 1e-5 lie below the bound, 1e-3 above it
+    assert 1e-4 < quoted["tau_max"] < 1e-3

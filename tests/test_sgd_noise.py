@@ -44,6 +44,11 @@ def test_on_the_plateau_noise_exceeds_the_gradient(d):
     assert np.all(med > 1)
 
 
+def test_on_the_plateau_with_m_100_the_first_layer_noise_stays_below_its_gradient(d):
+    """Why the page says "with mini-batches of 10": not so for m = 100."""
+    assert d["median"][PLATEAU, M100, 0, ERR] < 1
+
+
 def test_on_the_plateau_noise_grows_towards_the_output(d):
     med = d["median"][PLATEAU, :, :, ERR]  # (sizes, layers)
     assert np.all(np.diff(med, axis=1) > 0)

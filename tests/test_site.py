@@ -94,7 +94,7 @@ def test_mathjax_is_served_by_the_site(built_site):
     assert (built_site / "assets/mathjax/tex-svg-full.js").stat().st_size > 1e6
 
 
-FIGURE_BUDGET = 250_000  # bytes per figure or data file (DESIGN.md, "Budgets")
+FIGURE_BUDGET = 250_000  # bytes per figure or data file (README, "Budgets")
 PAGE_BUDGET = 500_000  # gzipped bytes of a page's HTML, figures and data
 # What a page loads of its own: images, and data files its scripts read (data-src).
 OWN_FILE = re.compile(r'(?:src|data-src)="([^"#?]+)')
