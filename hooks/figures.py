@@ -18,6 +18,7 @@ A figure snippet is a ``snippets/*.py`` file with a top-level ``measure`` functi
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -84,8 +85,15 @@ def dependencies(
     return seen, sorted(third)
 
 
+@functools.cache
+def _distributions() -> dict[str, list[str]]:
+    """{top-level module: [distributions]}: a scan of every installed package,
+    about a second each time, so it is done once per process."""
+    return importlib.metadata.packages_distributions()
+
+
 def _versions(modules: list[str]) -> list[str]:
-    dists = importlib.metadata.packages_distributions()
+    dists = _distributions()
     found = {d for m in modules for d in dists.get(m, [m])}
     out = []
     for dist in sorted(found):
