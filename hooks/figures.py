@@ -268,10 +268,24 @@ def format_value(value, spec: str | None) -> str:
     return f"{value:.3g}"
 
 
+def indented(match: re.Match, text: str) -> str:
+    """``text`` for the placeholder ``match``; when the placeholder starts its line
+    after some indentation (inside an admonition or a list item), every further
+    line of a multi-line insert (a table, a figure) gets the same indentation."""
+    line_start = match.string.rfind("\n", 0, match.start()) + 1
+    indent = match.string[line_start:match.start()]
+    if not indent or indent.strip():
+        return text
+    return text.replace("\n", "\n" + indent)
+
+
 def on_page_markdown(markdown, page, config, files):
     where = page.file.src_uri
 
     def replace(match: re.Match) -> str:
+        return indented(match, insert(match))
+
+    def insert(match: re.Match) -> str:
         verb, name, spec = match.groups()
         if verb == "figure" and name in _state["figures"]:
             return figure_html(page, name)

@@ -165,7 +165,9 @@ def _execute(source: Path, target: Path, snippets: Path) -> tuple[str, float | N
     return "executed", time.perf_counter() - start
 
 
-def execute_all(sources: list[Path], snippets: Path, cache: Path) -> dict[str, Path]:
+def start_all(sources: list[Path], snippets: Path, cache: Path) -> dict:
+    """Start executing every notebook in the background (a cached one returns at
+    once); :func:`finish_all` waits for them. Returns {source: (future, target)}."""
     cache.mkdir(parents=True, exist_ok=True)
     # <stem>@<key>/notebooks/<stem>.ipynb: the key folder is the file's src_dir.
     jobs = {
@@ -173,28 +175,39 @@ def execute_all(sources: list[Path], snippets: Path, cache: Path) -> dict[str, P
         / "notebooks" / f"{src.stem}.ipynb"
         for src in sources
     }
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        futures = {s: pool.submit(_execute, s, t, snippets) for s, t in jobs.items()}
-        for src, future in futures.items():
-            status, seconds = future.result()
-            detail = f"executed in {seconds:.1f} s" if seconds else status
-            log.info(f"notebook {src.name}: {detail}")
-            for old in cache.glob(f"{src.stem}@*"):
-                if old != jobs[src].parents[1]:
-                    shutil.rmtree(old, ignore_errors=True)
-    return {src.stem: target for src, target in jobs.items()}
+    pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
+    started = {s: (pool.submit(_execute, s, t, snippets), t) for s, t in jobs.items()}
+    pool.shutdown(wait=False)  # the submitted jobs still run to the end
+    return started
 
 
+def finish_all(started: dict, cache: Path) -> dict[str, Path]:
+    """Wait for :func:`start_all`'s jobs (an error fails the build); return
+    {stem: executed notebook}, and drop older versions of each from the cache."""
+    for src, (future, target) in started.items():
+        status, seconds = future.result()
+        detail = f"executed in {seconds:.1f} s" if seconds else status
+        log.info(f"notebook {src.name}: {detail}")
+        for old in cache.glob(f"{src.stem}@*"):
+            if old != target.parents[1]:
+                shutil.rmtree(old, ignore_errors=True)
+    return {src.stem: target for src, (_, target) in started.items()}
+
+
+# Priority above figures.py's on_config: the notebooks execute in the background
+# while the figure snippets render, so neither waits for the other's slowest job.
+@event_priority(50)
 def on_config(config):
     root = Path(config.config_file_path).parent
     sources = sorted((Path(config.docs_dir) / "notebooks").glob("*.py"))
-    _state["executed"] = execute_all(sources, root / "snippets",
-                                     root / ".cache" / "notebooks")
+    cache = root / ".cache" / "notebooks"
+    _state["started"] = (start_all(sources, root / "snippets", cache), cache)
     return config
 
 
 @event_priority(100)  # before mkdocs-jupyter wraps notebook files into pages
 def on_files(files, config):
+    _state["executed"] = finish_all(*_state.pop("started"))
     for stem, path in _state["executed"].items():
         source = files.get_file_from_path(f"notebooks/{stem}.py")
         if source is not None:

@@ -38,7 +38,8 @@ FIGURES = {
         r"\(z_j = 0\)) with plain SGD. Left: \(|\partial C/\partial b_j|\) per "
         r"neuron. The first step, driven by the exploded gradient, throws neurons "
         r"1 to 3 deep into saturation, and their gradients fall below "
-        r"\(10^{-20}\) (drawn on the bottom edge). Right: the excess cost \(C - C_{\min}\). "
+        r"\(10^{-20}\) (drawn on the bottom edge). Right: the excess cost "
+        r"\(C - C_{\min}\). "
         r"Only the output neuron's bias still learns, slowly.",
     )
 }

@@ -235,3 +235,17 @@ def test_palettes_keep_three_to_one_contrast_against_each_theme():
     for theme, colours in plotstyle.PALETTES.items():
         for colour in colours:
             assert contrast(colour, backgrounds[theme]) >= 3.0, (theme, colour)
+
+
+@pytest.mark.parametrize("page, expected", [
+    # inside a collapsed block: every line of the inserted table is indented
+    ("??? note\n    {{ value s.table }}\n", "??? note\n    | a |\n    |---|\n"),
+    # at the margin, or after text on its line: inserted as it is
+    ("{{ value s.table }}\n", "| a |\n|---|\n"),
+    ("ratio {{ value s.table }}\n", "ratio | a |\n|---|\n"),
+])
+def test_multi_line_inserts_take_the_indentation_of_their_placeholder(page, expected):
+    match = hook.PLACEHOLDER.search(page)
+    out = page[:match.start()] + hook.indented(match, "| a |\n|---|") \
+        + page[match.end():]
+    assert out == expected
