@@ -36,6 +36,7 @@ N_SEEDS = 50
 WIDTHS = (2, 30, 256)
 N_HIDDEN = 10  # hidden layers: book layers 2 .. N_HIDDEN + 1; output L = N_HIDDEN + 2
 M = 32  # Gaussian input examples per network
+FACTOR = 2  # a network "follows the theory" if within this factor of it, l = 2..L
 K_SE = 4  # a measured ratio agrees with theory within K_SE standard errors
 # activation -> (σ_w², σ_b²); sigmoid's is Nielsen's network2 init
 SETTINGS = {"sigmoid": (1.0, 1.0), "tanh": (1.0, 0.05), "relu": (2.0, 0.0)}
@@ -135,12 +136,15 @@ def compared(activation: str, width: int, rng: np.random.Generator) -> dict:
     variances = SETTINGS[activation]
     ms = deep_network(activation, variances, width, rng)
     ratios = [ratio_with_se(ms[:, i], ms[:, i + 1]) for i in range(N_HIDDEN)]
+    chis = predicted_chis(activation, variances, sum(variances), N_HIDDEN)
     through = ms[:, 0] / ms[:, -1]  # per network, from the output to layer 2
+    with np.errstate(divide="ignore"):  # a width-2 ReLU network can pass nothing
+        off = np.abs(np.log(through / np.prod(chis)))
     return {"ratio": np.array([r for r, _ in ratios]),
             "se": np.array([s for _, s in ratios]),
-            "predicted": np.sqrt(predicted_chis(activation, variances,
-                                                sum(variances), N_HIDDEN)),
-            "spread": float(through.std(ddof=1) / through.mean())}
+            "predicted": np.sqrt(chis),
+            "spread": float(through.std(ddof=1) / through.mean()),
+            "within_2": float(np.mean(off < np.log(FACTOR)))}
 
 
 def chis_by_interpolation(q2: np.ndarray, n_steps: int, n_grid: int = 33
@@ -182,7 +186,8 @@ def measure() -> dict:
 
 
 def values(d: dict) -> dict:
-    out = {"n_seeds": N_SEEDS, "n_hidden": N_HIDDEN, "m": M, "k_se": K_SE,
+    out = {"factor": FACTOR, "n_seeds": N_SEEDS, "n_hidden": N_HIDDEN, "m": M,
+           "k_se": K_SE,
            "widths": ", ".join(map(str, WIDTHS)), "n_train": N_TRAIN,
            "digits_sizes": str(DIGITS_SIZES)}
     for activation, (sigma_w2, sigma_b2) in SETTINGS.items():
@@ -195,6 +200,7 @@ def values(d: dict) -> dict:
             # the last five steps: z has settled at q*
             out[f"{activation}_{width}_rho"] = float(np.mean(r["ratio"][-5:]))
             out[f"{activation}_{width}_spread"] = r["spread"]
+            out[f"{activation}_{width}_within"] = r["within_2"]
     out["sigmoid_shrink"] = 1 / np.sqrt(out["sigmoid_chi"])
     g = d["digits"]
     rms = np.sqrt(g["ms"].mean(axis=0))
@@ -204,6 +210,7 @@ def values(d: dict) -> dict:
         out[f"digits_shrink_{l}"], out[f"digits_shrink_se_{l}"] = ratio, se
         out[f"digits_pred_shrink_{l}"] = float(predicted[i + 1] / predicted[i])
         out[f"digits_speed_shrink_{l}"] = float(speed[i + 1] / speed[i])
+    for i, l in enumerate(range(2, len(DIGITS_SIZES))):  # the hidden layers
         out[f"digits_cancel_{l}"] = float(rms[i] / speed[i])
     nielsen = nielsen_speeds.NIELSEN[len(DIGITS_SIZES) - 2]
     for i, l in enumerate(range(2, len(DIGITS_SIZES) - 1)):
