@@ -170,7 +170,7 @@ def critical_sigma_w2(activation: str, sigma_b2: float) -> float:
                              "point q* diverges; only σ_b² = 0 is critical")
         return 1 / HOMOGENEOUS[activation][1]
     log_chi = lambda s: math.log(chi_1(activation, math.exp(s), sigma_b2))  # noqa: E731
-    grid = np.linspace(*np.log(SIGMA_W2_RANGE), 41)
+    grid = np.linspace(*np.log(SIGMA_W2_RANGE), 25)
     signs = np.sign([log_chi(s) for s in grid])
     crossings = np.flatnonzero(np.diff(signs) > 0)
     if not crossings.size:
