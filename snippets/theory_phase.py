@@ -67,8 +67,8 @@ def measured_factor(variances: tuple[float, float], rng: np.random.Generator
     """The per-layer factor of the mean square of ‖δ^l_{•,x}‖ between book layers
     FIRST and LAST of tanh networks, with its standard error, and the theory's
     geometric mean of χ(q^l) over the same layers."""
-    ms = theory_ratios.deep_network("tanh", variances, WIDTH, rng, N_HIDDEN,
-                                    N_NETS, M)
+    ms, _ = theory_ratios.deep_network("tanh", variances, WIDTH, rng, N_HIDDEN,
+                                       N_NETS, M)
     steps = LAST - FIRST
     rho, se = theory_ratios.ratio_with_se(ms[:, FIRST - 2], ms[:, LAST - 2])
     chis = theory_ratios.predicted_chis("tanh", variances, sum(variances),

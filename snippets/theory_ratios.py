@@ -1,9 +1,9 @@
 """Signal-propagation theory's per-layer factor beside the measured one.
 
-Deep networks of equal widths n = 2, 30 and 256 (N_HIDDEN hidden layers), Gaussian
-inputs, identity output units and a Gaussian output error δ^L drawn apart from
-the network, for three choices of
-hidden unit and initialization, all with the ``"gaussian"`` scheme: sigmoid with
+Deep networks of equal widths n = 2, 30 and 256 (N_HIDDEN hidden layers),
+Gaussian inputs scaled to ‖x‖² = n, identity output units and a Gaussian output
+error δ^L drawn apart from the network, for three choices of hidden unit and
+initialization, all with the ``"gaussian"`` scheme: sigmoid with
 Nielsen's init (σ_w² = σ_b² = 1, his ``"nielsen"`` scheme draw for draw), tanh,
 and ReLU with He's init (2, 0). N_SEEDS networks of each kind run at once as a
 stack (stacked.py). For each book layer l the measured quantity is the
@@ -105,36 +105,61 @@ def predicted_chis(activation: str, variances: tuple[float, float], q2: float,
         chis.append(sigma_w2 * meanfield.second_moments(activation, q)[1])
         q = meanfield.variance_map(activation, sigma_w2, sigma_b2, q)
     return np.array(chis)
+
+
+def predicted_qs(activation: str, variances: tuple[float, float], n_steps: int
+                 ) -> np.ndarray:
+    """q^2 = σ_w² + σ_b² (inputs with ‖x‖² = n), then the variance map."""
+    qs = [sum(variances)]
+    for _ in range(n_steps - 1):
+        qs.append(meanfield.variance_map(activation, *variances, qs[-1]))
+    return np.array(qs)
+
+
+def average_over_weights(n: int, sigma_w2: float, draws: int,
+                         rng: np.random.Generator) -> tuple[float, float]:
+    """The step of the derivation that averages BP2 over w^{l+1}: for one fixed
+    vector δ^{l+1} and many independent weight matrices, the mean of
+    ‖(w^{l+1})ᵀ δ^{l+1}‖² / (σ_w² ‖δ^{l+1}‖²), which should be 1; and its s.e."""
+    delta = rng.normal(size=n)
+    w = rng.normal(0.0, np.sqrt(sigma_w2 / n), size=(draws, n, n))
+    ratio = np.sum((w.mT @ delta) ** 2, axis=-1) / (sigma_w2 * delta @ delta)
+    return float(ratio.mean()), float(ratio.std(ddof=1) / np.sqrt(draws))
 # --8<-- [end:core]
 
 
-def output_error(weights, biases, x, activation: str, rng) -> list:
-    """Nielsen's errors δ^l_• of every network in the stack when the output error
-    δ^L is N(0, 1) noise drawn apart from the network (quadratic cost, identity
-    output, targets y = a^L − δ^L): the theory's assumption that the error coming
-    down is independent of the weights it meets. Each network has its own
-    targets, so this calls backprop's stacked core (as stacked.py does)."""
-    a_out = stacked.forward(weights, biases, x, activation, "identity")[1][-1]
-    y = a_out - rng.normal(size=a_out.shape)
-    return backprop._backward(weights, biases, x, y, activation, "identity",
-                              "quadratic")[2]
+def output_error(weights, biases, x, activation: str, rng) -> tuple[list, list]:
+    """The weighted inputs z^l and Nielsen's errors δ^l_• of every network in the
+    stack when the output error δ^L is N(0, 1) noise drawn apart from the network
+    (quadratic cost, identity output, targets y = a^L − δ^L): the theory's
+    assumption that the error coming down is independent of the weights it meets.
+    Each network has its own targets, so this calls backprop's stacked core (as
+    stacked.py does)."""
+    zs, activations = stacked.forward(weights, biases, x, activation, "identity")
+    y = activations[-1] - rng.normal(size=activations[-1].shape)
+    return zs, backprop._backward(weights, biases, x, y, activation, "identity",
+                                  "quadratic")[2]
 
 
 def deep_network(activation: str, variances: tuple[float, float], width: int,
                  rng: np.random.Generator, n_hidden: int = N_HIDDEN,
-                 n_seeds: int = N_SEEDS, m: int = M) -> np.ndarray:
+                 n_seeds: int = N_SEEDS, m: int = M) -> tuple[np.ndarray, np.ndarray]:
     """(seeds, layers 2..L): mean over m Gaussian inputs of ‖δ^l_{•,x}‖² in
-    n_seeds networks of n_hidden hidden layers of the given width."""
+    n_seeds networks of n_hidden hidden layers of the given width; and the
+    measured q^l, the mean of (z^l_j)² over neurons and inputs, (seeds, layers)."""
     sizes = [width] * (n_hidden + 2)
     weights, biases = init_stack(sizes, variances, range(SEED, SEED + n_seeds))
-    x = rng.normal(size=(width, m))  # E[x_k²] = 1, so q^2 = σ_w² + σ_b²
-    return mean_square_norms(output_error(weights, biases, x, activation, rng))
+    x = rng.normal(size=(width, m))
+    x *= np.sqrt(width) / np.linalg.norm(x, axis=0)  # ‖x‖² = n: q^2 = σ_w² + σ_b²
+    zs, errors = output_error(weights, biases, x, activation, rng)
+    return mean_square_norms(errors), np.stack([np.mean(z * z, axis=(-2, -1))
+                                                for z in zs], axis=1)
 
 
 def compared(activation: str, width: int, rng: np.random.Generator) -> dict:
     """Measured ρ^l with standard errors and the predicted √χ(q^l), l = 2..L−1."""
     variances = SETTINGS[activation]
-    ms = deep_network(activation, variances, width, rng)
+    ms, q = deep_network(activation, variances, width, rng)
     ratios = [ratio_with_se(ms[:, i], ms[:, i + 1]) for i in range(N_HIDDEN)]
     chis = predicted_chis(activation, variances, sum(variances), N_HIDDEN)
     through = ms[:, 0] / ms[:, -1]  # per network, from the output to layer 2
@@ -142,7 +167,9 @@ def compared(activation: str, width: int, rng: np.random.Generator) -> dict:
         off = np.abs(np.log(through / np.prod(chis)))
     return {"ratio": np.array([r for r, _ in ratios]),
             "se": np.array([s for _, s in ratios]),
-            "predicted": np.sqrt(chis),
+            "predicted": np.sqrt(chis), "q": q[:, :-1].mean(axis=0),
+            "q_se": q[:, :-1].std(axis=0, ddof=1) / np.sqrt(q.shape[0]),
+            "q_predicted": predicted_qs(activation, variances, N_HIDDEN),
             "spread": float(through.std(ddof=1) / through.mean()),
             "within_2": float(np.mean(off < np.log(FACTOR)))}
 
@@ -182,7 +209,8 @@ def measure() -> dict:
     rng = np.random.default_rng(SEED)
     deep = {(activation, width): compared(activation, width, rng)
             for activation in SETTINGS for width in WIDTHS}
-    return {"deep": deep, "digits": digits()}
+    return {"deep": deep, "digits": digits(),
+            "weights_average": average_over_weights(30, 1.0, 4000, rng)}
 
 
 def values(d: dict) -> dict:
@@ -202,6 +230,10 @@ def values(d: dict) -> dict:
             out[f"{activation}_{width}_spread"] = r["spread"]
             out[f"{activation}_{width}_within"] = r["within_2"]
     out["sigmoid_shrink"] = 1 / np.sqrt(out["sigmoid_chi"])
+    out["weights_average"], out["weights_average_se"] = d["weights_average"]
+    out["q_worst_se_256"] = max(float(np.max(np.abs(r["q"] - r["q_predicted"])
+                                              / r["q_se"]))
+                                for (_, width), r in d["deep"].items() if width == 256)
     g = d["digits"]
     rms = np.sqrt(g["ms"].mean(axis=0))
     predicted, speed = np.sqrt(g["predicted_ms"]), np.sqrt(g["speed_ms"])

@@ -73,13 +73,40 @@ def test_output_error_is_the_injected_noise():
     rng = np.random.default_rng(0)
     weights, biases = tr.init_stack([20, 20, 20], (1.0, 0.05), range(4))
     x = rng.normal(size=(20, 3000))
-    errors = tr.output_error(weights, biases, x, "tanh", np.random.default_rng(1))
+    zs, errors = tr.output_error(weights, biases, x, "tanh",
+                                 np.random.default_rng(1))
     delta_out = errors[-1]
     assert delta_out.shape == (4, 20, 3000)
     assert np.mean(delta_out ** 2) == pytest.approx(1.0, rel=0.02)
     # independent of the network's output z^L
-    z_out = tr.stacked.forward(weights, biases, x, "tanh", "identity")[0][-1]
+    z_out = zs[-1]
     assert abs(np.corrcoef(z_out.ravel(), delta_out.ravel())[0, 1]) < 0.01
+
+
+def test_averaging_bp2_over_the_weights_gives_sigma_w2_times_the_norm(v):
+    # the derivation's middle step, checked by drawing many weight matrices
+    assert abs(v["weights_average"] - 1) < tr.K_SE * v["weights_average_se"]
+    assert 0 < v["weights_average_se"] < 0.02
+
+
+def test_average_over_weights_detects_a_wrong_variance():
+    rng = np.random.default_rng(0)
+    mean, se = tr.average_over_weights(10, 2.0, 3000, rng)
+    assert abs(mean - 1) < 4 * se
+
+
+def test_variance_of_z_follows_the_variance_map_at_width_256(data, v):
+    for activation in tr.SETTINGS:
+        r = data["deep"][(activation, 256)]
+        assert np.all(np.abs(r["q"] - r["q_predicted"]) < tr.K_SE * r["q_se"])
+        np.testing.assert_allclose(r["q"], r["q_predicted"], rtol=0.06)
+        assert r["q_predicted"][0] == sum(tr.SETTINGS[activation])
+    assert v["q_worst_se_256"] < tr.K_SE
+
+
+def test_predicted_qs_by_hand():
+    # ReLU below critical: q^{l+1} = σ_w² q^l / 2 + σ_b²
+    assert tr.predicted_qs("relu", (1.0, 0.5), 3).tolist() == [1.5, 1.25, 1.125]
 
 
 # ------------------------------------------------------------ deep networks
