@@ -101,6 +101,7 @@ def values(d: dict) -> dict:
     out["sigmoid_crit"] = meanfield.critical_sigma_w2("sigmoid", 1.0)
     out["sigmoid_crit_q"] = meanfield.q_star("sigmoid", out["sigmoid_crit"], 1.0)
     out["sigmoid_chi_nielsen"] = meanfield.chi_1("sigmoid", 1.0, 1.0)
+    out["sigmoid_xi"] = meanfield.depth_scale("sigmoid", 1.0, 1.0)
     out["relu_he_chi"] = meanfield.chi_1("relu", 2.0, 0.0)
     out["relu_crit"] = meanfield.critical_sigma_w2("relu", 0.0)
     return out

@@ -229,6 +229,8 @@ def values(d: dict) -> dict:
             out[f"{activation}_{width}_rho"] = float(np.mean(r["ratio"][-5:]))
             out[f"{activation}_{width}_spread"] = r["spread"]
             out[f"{activation}_{width}_within"] = r["within_2"]
+    for width in WIDTHS:  # Hanin's β = Σ_l 1/n_l over the hidden layers
+        out[f"beta_{width}"] = N_HIDDEN / width
     out["sigmoid_shrink"] = 1 / np.sqrt(out["sigmoid_chi"])
     out["weights_average"], out["weights_average_se"] = d["weights_average"]
     out["q_worst_se_256"] = max(float(np.max(np.abs(r["q"] - r["q_predicted"])

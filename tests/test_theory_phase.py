@@ -67,6 +67,9 @@ def test_points_lie_on_both_sides_of_the_line(data):
 def test_sigmoid_with_nielsens_bias_variance_is_critical_only_near_105(v, data):
     assert 100 < v["sigmoid_crit"] < 110 and 45 < v["sigmoid_crit_q"] < 50
     assert v["sigmoid_chi_nielsen"] == pytest.approx(0.04196, abs=5e-6)
+    # depth scale −1/ln χ₁: a third of a layer
+    assert v["sigmoid_xi"] == pytest.approx(-1 / np.log(0.04196), rel=1e-3)
+    assert 0.3 < v["sigmoid_xi"] < 0.33
     curve = data["sigmoid"]
     assert np.all(np.diff(curve) > 0)
     assert curve[tp.SIGMOID_W2 < v["sigmoid_crit"]].max() < 1
@@ -80,3 +83,18 @@ def test_he_init_is_exactly_critical_for_relu(v):
 def test_quoted_setup(v):
     assert v["width"] == 256 and v["n_nets"] == tp.N_NETS
     assert v["first"] < v["last"] <= tp.N_HIDDEN + 1
+
+
+# The keys the page quotes, spelled out (tests/test_quoted_values.py reads them):
+# Schoenholz et al. 2017, critical σ_w² of tanh at σ_b² = 0.01, 0.05, 0.1, 0.3.
+B2 = {"tanh_crit_b2_0": 0.01, "tanh_crit_b2_1": 0.05, "tanh_crit_b2_2": 0.1,
+      "tanh_crit_b2_3": 0.3}
+PAPER = {"tanh_crit_0": 1.42, "tanh_crit_1": 1.76, "tanh_crit_2": 1.99,
+         "tanh_crit_3": 2.51}
+
+
+def test_quoted_schoenholz_values_spelled_out(v):
+    for key, b2 in B2.items():
+        assert v[key] == b2
+    for key, paper in PAPER.items():
+        assert v[key] == pytest.approx(paper, abs=0.006)

@@ -172,6 +172,11 @@ def test_quoted_settled_ratios_at_width_256_are_the_theorys(v, activation):
     assert v[f"{activation}_2_rho"] > 0
 
 
+def test_quoted_beta_by_hand(v):
+    assert v["beta_2"] == 5.0 and v["beta_30"] == pytest.approx(1 / 3)
+    assert v["beta_256"] == pytest.approx(10 / 256)
+
+
 def test_quoted_setup(v):
     assert v["n_seeds"] >= 50 and v["widths"] == "2, 30, 256"
     assert v["k_se"] == 4 and v["factor"] == 2
@@ -222,3 +227,40 @@ def test_digits_network_uses_nielsens_default_scheme():
     nets = tr.init_stack(tr.DIGITS_SIZES, None, range(2))
     first = backprop.init_params(tr.DIGITS_SIZES, np.random.default_rng(tr.SEED))
     np.testing.assert_array_equal(nets[0][0][0], first[0][0])
+
+
+# The keys the page quotes, spelled out (tests/test_quoted_values.py reads them).
+SETTLED_256 = {"sigmoid_256_rho": "sigmoid_rho", "tanh_256_rho": "tanh_rho",
+               "relu_256_rho": "relu_rho"}
+WITHIN_AT_2 = ("sigmoid_2_within", "tanh_2_within", "relu_2_within")
+SIGMOID_SPREADS = ("sigmoid_2_spread", "sigmoid_30_spread", "sigmoid_256_spread")
+DIGITS_SHRINKS = {"digits_shrink_2": "digits_pred_shrink_2",
+                  "digits_shrink_3": "digits_pred_shrink_3",
+                  "digits_shrink_4": "digits_pred_shrink_4"}
+PREDICTED_SHRINKS = ("digits_pred_shrink_2", "digits_pred_shrink_3",
+                     "digits_pred_shrink_4")
+SPEED_SHRINKS = {"digits_speed_shrink_2": "digits_shrink_2",
+                 "digits_speed_shrink_3": "digits_shrink_3",
+                 "digits_speed_shrink_4": "digits_shrink_4"}
+CANCELS = ("digits_cancel_2", "digits_cancel_3", "digits_cancel_4",
+           "digits_cancel_5")
+
+
+def test_quoted_keys_spelled_out(v):
+    for key, theory in SETTLED_256.items():
+        assert v[key] == pytest.approx(v[theory], rel=0.01), key
+    for key in WITHIN_AT_2:
+        assert 0 <= v[key] <= 0.2, key
+    for key, bigger in zip(SIGMOID_SPREADS, SIGMOID_SPREADS[1:]):
+        assert v[key] > v[bigger] > 0, key
+    for key, predicted in DIGITS_SHRINKS.items():
+        se = v[key.replace("shrink", "shrink_se")]
+        assert abs(v[key] - v[predicted]) < tr.K_SE * se, key
+    for key in PREDICTED_SHRINKS:
+        assert 4.5 < v[key] < 5.0, key
+    assert 0 < v["digits_shrink_se_3"] < 0.2
+    for key, per_example in SPEED_SHRINKS.items():
+        assert v[key] == pytest.approx(v[per_example], rel=0.05), key
+    for key in CANCELS:
+        assert 1.1 < v[key] < 1.3, key
+    assert v["tanh_sigma_w2"] == 1.0 and v["tanh_sigma_b2"] == 0.05
