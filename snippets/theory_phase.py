@@ -10,6 +10,7 @@ from his σ_w² = 1.
 
 from __future__ import annotations
 
+import math
 import sys
 
 import numpy as np
@@ -32,23 +33,24 @@ POINTS = ((1.0, 0.05), (1.76, 0.05), (3.0, 0.05), (1.5, 0.3), (2.5, 0.3),
 WIDTH, N_HIDDEN, N_NETS, M = 256, 14, 10, 16
 FIRST, LAST = 6, 15  # book layers between which the factor is measured
 SIGMOID_W2 = np.geomspace(0.25, 400, 25)  # sigmoid with σ_b² = 1
+SATURATED = 0.025  # σ′(z) below a tenth of its peak 1/4
 
 FIGURES = {
     "theory_phase": plotstyle.Figure(
         alt="Two panels. Left: for tanh units, the plane of weight variance "
         "(horizontal, 0.5 to 4) and bias variance (vertical, 0 to 0.4) with "
         "contour lines of the per-layer factor chi_1; the thick critical line where "
-        "it equals 1 rises from weight variance 1 at zero bias variance to about "
-        "2.8 at 0.4; four crosses from Schoenholz et al. sit on it; measured "
-        "factors, printed beside dots, match the contours. Right: for sigmoid "
-        "units with bias variance 1, chi_1 against the weight variance on "
-        "logarithmic axes, about 0.04 at Nielsen's weight variance 1, reaching 1 "
-        "only near 105.",
+        "it equals 1 rises to the right as the bias variance grows; four crosses "
+        "from Schoenholz et al. sit on it; measured factors, printed beside dots, "
+        "match the contours. Right: for sigmoid units with bias variance 1, chi_1 "
+        "against the weight variance on logarithmic axes, far below 1 at "
+        "Nielsen's weight variance 1 and reaching 1 only about a hundred times "
+        "further right.",
         caption=r"Left: \(\chi_1\) of tanh units over \((\sigma_w^2, \sigma_b^2)\); "
         r"thick: the critical line \(\chi_1 = 1\); crosses: Schoenholz et al.'s "
         r"critical values; dots with numbers: the per-layer factor of the mean "
-        r"square of \(\lVert\delta^l_{\bullet,x}\rVert\) measured in 10 networks "
-        r"of width 256. Right: \(\chi_1\) of sigmoid units with "
+        rf"square of \(\lVert\delta^l_{{\bullet,x}}\rVert\) measured in {N_NETS} "
+        rf"networks of width {WIDTH}. Right: \(\chi_1\) of sigmoid units with "
         r"\(\sigma_b^2 = 1\) (Nielsen's bias variance).",
     ),
 }
@@ -79,6 +81,14 @@ def measured_factor(variances: tuple[float, float], rng: np.random.Generator
 # --8<-- [end:core]
 
 
+def saturated_fraction(q: float) -> float:
+    """P(σ′(z) < SATURATED) for z ~ N(0, q): σ′ falls below it where |z| > z_s."""
+    # σ′(z) = s(1 − s) = SATURATED at s = (1 + √(1 − 4·SATURATED))/2
+    s = (1 + math.sqrt(1 - 4 * SATURATED)) / 2
+    z_s = math.log(s / (1 - s))
+    return math.erfc(z_s / math.sqrt(2 * q))
+
+
 def measure() -> dict:
     rng = np.random.default_rng(SEED)
     return {
@@ -102,6 +112,8 @@ def values(d: dict) -> dict:
     out["sigmoid_crit_q"] = meanfield.q_star("sigmoid", out["sigmoid_crit"], 1.0)
     out["sigmoid_chi_nielsen"] = meanfield.chi_1("sigmoid", 1.0, 1.0)
     out["sigmoid_xi"] = meanfield.depth_scale("sigmoid", 1.0, 1.0)
+    out["sigmoid_crit_saturated"] = saturated_fraction(out["sigmoid_crit_q"])
+    out["saturated_below"] = SATURATED
     out["relu_he_chi"] = meanfield.chi_1("relu", 2.0, 0.0)
     out["relu_crit"] = meanfield.critical_sigma_w2("relu", 0.0)
     return out

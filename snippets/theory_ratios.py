@@ -41,6 +41,7 @@ K_SE = 4  # a measured ratio agrees with theory within K_SE standard errors
 # activation -> (σ_w², σ_b²); sigmoid's is Nielsen's network2 init
 SETTINGS = {"sigmoid": (1.0, 1.0), "tanh": (1.0, 0.05), "relu": (2.0, 0.0)}
 DIGITS_SIZES = [64, 30, 30, 30, 30, 10]
+AVERAGE_N, AVERAGE_DRAWS = 30, 4000  # step 2 of the derivation, checked
 N_TRAIN = 1000
 
 FIGURES = {
@@ -48,21 +49,23 @@ FIGURES = {
         alt="Three panels, sigmoid, tanh and ReLU, each plotting the per-layer "
         "ratio of the root-mean-square error norm against the book layer, with a "
         "dashed line for the theory's prediction. At widths 30 and 256 the "
-        "measured points sit on the dashed line: about 0.2 for sigmoid, about 0.87 "
-        "for tanh, 1 for ReLU with He's init. At width 2 the points stray from it.",
+        "measured points sit on the dashed line: far below 1 for sigmoid, a little "
+        "below 1 for tanh, at 1 for ReLU with He's init. At width 2 the points "
+        "scatter widely around it.",
         caption=r"Per-layer ratio \(\rho^l\) of the root-mean-square per-example "
         r"error norm \(\lVert\delta^l_{\bullet,x}\rVert\) between book layers "
-        r"\(l\) and \(l+1\), over 50 random networks of each width; bars: "
+        rf"\(l\) and \(l+1\), over {N_SEEDS} random networks of each width; bars: "
         r"\(\pm 2\) standard errors. Dashed: the theory's \(\sqrt{\chi(q^l)}\).",
     ),
     "theory_digits": plotstyle.Figure(
         alt="Line chart with a logarithmic vertical axis against the book layer of "
         "Nielsen's network on the digits. The measured root-mean-square error norm "
-        "falls by about five times per layer from the output back to layer 2 and "
-        "lies on the dashed prediction. Nielsen's speeds, the norms of the "
+        "falls by the same large factor at every step from the output back to "
+        "layer 2 and lies on the dashed prediction. Nielsen's speeds, the norms of the "
         "batch-averaged error, run parallel to it and a little below.",
-        caption=r"Nielsen's [64, 30, 30, 30, 30, 10] (sigmoid, cross-entropy, his "
-        r"init) on the first 1,000 bundled digits, 50 random networks: root-mean-"
+        caption=rf"Nielsen's {DIGITS_SIZES} (sigmoid, cross-entropy, his "
+        rf"init) on the first {N_TRAIN:,} bundled digits, {N_SEEDS} random "
+        r"networks: root-mean-"
         r"square per-example error norm, its prediction from the measured output "
         r"error, and the root-mean-square over networks of his speed "
         r"\(\lVert\partial C/\partial b^l\rVert\).",
@@ -210,7 +213,8 @@ def measure() -> dict:
     deep = {(activation, width): compared(activation, width, rng)
             for activation in SETTINGS for width in WIDTHS}
     return {"deep": deep, "digits": digits(),
-            "weights_average": average_over_weights(30, 1.0, 4000, rng)}
+            "weights_average": average_over_weights(AVERAGE_N, 1.0, AVERAGE_DRAWS,
+                                                    rng)}
 
 
 def values(d: dict) -> dict:
@@ -233,6 +237,7 @@ def values(d: dict) -> dict:
         out[f"beta_{width}"] = N_HIDDEN / width
     out["sigmoid_shrink"] = 1 / np.sqrt(out["sigmoid_chi"])
     out["weights_average"], out["weights_average_se"] = d["weights_average"]
+    out["average_n"], out["average_draws"] = AVERAGE_N, AVERAGE_DRAWS
     out["q_worst_se_256"] = max(float(np.max(np.abs(r["q"] - r["q_predicted"])
                                               / r["q_se"]))
                                 for (_, width), r in d["deep"].items() if width == 256)

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+import backprop
 import meanfield
 import theory_phase as tp
 from conftest import measured
@@ -98,3 +99,15 @@ def test_quoted_schoenholz_values_spelled_out(v):
         assert v[key] == b2
     for key, paper in PAPER.items():
         assert v[key] == pytest.approx(paper, abs=0.006)
+
+
+def test_most_units_are_saturated_where_sigmoid_becomes_critical(v):
+    # independent Monte Carlo: z ~ N(0, q*), count σ′(z) below a tenth of 1/4
+    q = v["sigmoid_crit_q"]
+    z = np.random.default_rng(3).normal(0.0, np.sqrt(q), size=400_000)
+    hits = backprop.sigmoid_prime(z) < v["saturated_below"]
+    se = hits.std() / np.sqrt(hits.size)
+    assert abs(v["sigmoid_crit_saturated"] - hits.mean()) < 5 * se
+    assert 0.5 < v["sigmoid_crit_saturated"] < 0.8
+    assert v["saturated_below"] == 0.25 / 10
+    assert tp.saturated_fraction(1e-9) == 0.0

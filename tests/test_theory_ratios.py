@@ -89,7 +89,12 @@ def test_averaging_bp2_over_the_weights_gives_sigma_w2_times_the_norm(v):
     assert 0 < v["weights_average_se"] < 0.02
 
 
-def test_average_over_weights_detects_a_wrong_variance():
+def test_quoted_average_setup(v):
+    assert v["average_n"] == tr.AVERAGE_N == 30
+    assert v["average_draws"] == tr.AVERAGE_DRAWS >= 1000
+
+
+def test_average_over_weights_is_one_for_any_sigma_w2():
     rng = np.random.default_rng(0)
     mean, se = tr.average_over_weights(10, 2.0, 3000, rng)
     assert abs(mean - 1) < 4 * se
