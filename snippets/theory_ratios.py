@@ -251,6 +251,10 @@ def values(d: dict) -> dict:
         out[f"digits_speed_shrink_{l}"] = float(speed[i + 1] / speed[i])
     for i, l in enumerate(range(2, len(DIGITS_SIZES))):  # the hidden layers
         out[f"digits_cancel_{l}"] = float(rms[i] / speed[i])
+    # the first step back, from the output error computed by the cost
+    out["digits_out_shrink"], out["digits_out_shrink_se"] = ratio_with_se(
+        g["ms"][:, -1], g["ms"][:, -2])
+    out["digits_pred_out_shrink"] = float(predicted[-1] / predicted[-2])
     nielsen = nielsen_speeds.NIELSEN[len(DIGITS_SIZES) - 2]
     for i, l in enumerate(range(2, len(DIGITS_SIZES) - 1)):
         out[f"nielsen_shrink_{l}"] = nielsen[i + 1] / nielsen[i]

@@ -269,3 +269,11 @@ def test_quoted_keys_spelled_out(v):
     for key in CANCELS:
         assert 1.1 < v[key] < 1.3, key
     assert v["tanh_sigma_w2"] == 1.0 and v["tanh_sigma_b2"] == 0.05
+
+
+def test_digits_first_step_back_from_the_output_as_predicted(v):
+    # δ^L = a^L − y depends on w^L, which step 2 ignores; here it costs little
+    assert abs(v["digits_out_shrink"] - v["digits_pred_out_shrink"]) < (
+        tr.K_SE * v["digits_out_shrink_se"])
+    assert 0 < v["digits_out_shrink_se"] < 0.2
+    assert 4.5 < v["digits_pred_out_shrink"] < 5.0
