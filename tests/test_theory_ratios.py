@@ -226,6 +226,10 @@ def test_nielsens_published_shrinks_worked_out_from_his_numbers(v):
     assert v["nielsen_shrink_2"] == pytest.approx(5.7)
     assert v["nielsen_shrink_3"] == pytest.approx(4.064, abs=1e-3)
     assert v["nielsen_shrink_4"] == pytest.approx(4.102, abs=1e-3)
+    # they straddle the prediction
+    assert v["nielsen_shrink_2"] > v["digits_pred_shrink_2"]
+    assert v["nielsen_shrink_3"] < v["digits_pred_shrink_3"]
+    assert v["nielsen_shrink_4"] < v["digits_pred_shrink_4"]
 
 
 def test_digits_network_uses_nielsens_default_scheme():
