@@ -76,14 +76,16 @@ ACTIVATIONS: dict[str, tuple[Callable, Callable]] = {
     "identity": (identity, identity_prime),
 }
 COSTS = ("quadratic", "cross_entropy")
-SCHEMES = ("nielsen", "large", "xavier", "he")
+SCHEMES = ("nielsen", "large", "xavier", "he", "gaussian", "orthogonal")
+SCALED_SCHEMES = ("gaussian", "orthogonal")  # these take sigma_w2 and sigma_b2
 
 
 # ------------------------------------------------------------- initialisation
 
 
 def init_params(
-    sizes: Sequence[int], rng: np.random.Generator, scheme: str = "nielsen"
+    sizes: Sequence[int], rng: np.random.Generator, scheme: str = "nielsen", *,
+    sigma_w2: float | None = None, sigma_b2: float | None = None,
 ) -> tuple[Params, Params]:
     """Random ``(weights, biases)`` for a network of the given layer sizes.
 
@@ -92,21 +94,58 @@ def init_params(
     ``"large"`` weights and biases N(0, 1) (his ``network.py``);
     ``"xavier"`` weights N(0, 2/(n_in + n_out)), biases 0 (Glorot & Bengio, 2010);
     ``"he"`` weights N(0, 2/n_in), biases 0 (He et al., 2015).
+    The two schemes of signal-propagation theory need ``sigma_w2`` and
+    ``sigma_b2`` (the others refuse them), and draw biases N(0, σ_b²):
+    ``"gaussian"`` weights N(0, σ_w²/n_in) (σ_w² = σ_b² = 1 is ``"nielsen"``,
+    draw for draw); ``"orthogonal"`` weights √σ_w² times a random orthogonal
+    matrix (Haar distributed), so that w wᵀ = σ_w² I when n_out ≤ n_in and
+    wᵀ w = σ_w² I otherwise (Saxe et al., 2014).
     """
     _check_sizes(sizes)
     _check_rng(rng)
     if scheme not in SCHEMES:
         raise ValueError(f"unknown scheme {scheme!r}; choose one of {SCHEMES}")
+    _check_scheme_variances(scheme, sigma_w2, sigma_b2)
     weights, biases = [], []
     for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
-        w_var = {"nielsen": 1 / n_in, "large": 1.0, "xavier": 2 / (n_in + n_out),
-                 "he": 2 / n_in}[scheme]
-        weights.append(rng.normal(0.0, np.sqrt(w_var), size=(n_out, n_in)))
-        if scheme in ("nielsen", "large"):
-            biases.append(rng.normal(0.0, 1.0, size=(n_out, 1)))
+        if scheme == "orthogonal":
+            weights.append(np.sqrt(sigma_w2) * _haar_orthogonal(n_out, n_in, rng))
+        else:
+            w_var = {"nielsen": 1 / n_in, "large": 1.0, "xavier": 2 / (n_in + n_out),
+                     "he": 2 / n_in, "gaussian": (sigma_w2 or 0.0) / n_in}[scheme]
+            weights.append(rng.normal(0.0, np.sqrt(w_var), size=(n_out, n_in)))
+        if scheme in ("nielsen", "large") or scheme in SCALED_SCHEMES:
+            b_var = 1.0 if sigma_b2 is None else sigma_b2
+            biases.append(rng.normal(0.0, np.sqrt(b_var), size=(n_out, 1)))
         else:
             biases.append(np.zeros((n_out, 1)))
     return weights, biases
+
+
+def _haar_orthogonal(n_out: int, n_in: int, rng: np.random.Generator) -> np.ndarray:
+    """An (n_out, n_in) matrix with orthonormal rows or columns, Haar distributed:
+    Q of the QR of a Gaussian matrix, each column times the sign of R's diagonal
+    (without that fix Q is not uniformly distributed; Mezzadri 2007)."""
+    a = rng.normal(size=(max(n_out, n_in), min(n_out, n_in)))
+    q, r = np.linalg.qr(a)
+    q = q * np.where(np.diag(r) < 0, -1.0, 1.0)
+    return q if n_out >= n_in else q.T
+
+
+def _check_scheme_variances(scheme: str, sigma_w2, sigma_b2) -> None:
+    given = {"sigma_w2": sigma_w2, "sigma_b2": sigma_b2}
+    if scheme not in SCALED_SCHEMES:
+        if any(v is not None for v in given.values()):
+            raise ValueError(f"scheme {scheme!r} fixes its own variances; sigma_w2 "
+                             f"and sigma_b2 are for {SCALED_SCHEMES}")
+        return
+    for name, v in given.items():
+        if v is None:
+            raise ValueError(f"scheme {scheme!r} needs {name}")
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.floating)):
+            raise TypeError(f"{name} must be a number, got {v!r}")
+        if not np.isfinite(v) or v < 0:
+            raise ValueError(f"{name} must be a finite variance >= 0, got {v!r}")
 
 
 # ---------------------------------------------------------- forward, backward

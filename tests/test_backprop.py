@@ -502,6 +502,69 @@ def test_init_params_same_seed_gives_same_params():
     assert not np.array_equal(first[0][0], other[0][0])
 
 
+@pytest.mark.parametrize("scheme", ["gaussian", "orthogonal"])
+def test_init_params_scaled_schemes_follow_sizes(scheme):
+    weights, biases = backprop.init_params([3, 5, 1, 2], np.random.default_rng(0),
+                                           scheme, sigma_w2=1.5, sigma_b2=0.1)
+    assert [w.shape for w in weights] == [(5, 3), (1, 5), (2, 1)]
+    assert [b.shape for b in biases] == [(5, 1), (1, 1), (2, 1)]
+
+
+def test_init_params_gaussian_with_unit_variances_is_nielsens_draw_for_draw():
+    nielsen = backprop.init_params([7, 5, 3], np.random.default_rng(9))
+    gaussian = backprop.init_params([7, 5, 3], np.random.default_rng(9), "gaussian",
+                                    sigma_w2=1.0, sigma_b2=1.0)
+    for a, b in zip(nielsen[0] + nielsen[1], gaussian[0] + gaussian[1], strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_init_params_gaussian_variances():
+    (w,), (b,) = backprop.init_params([200, 600], np.random.default_rng(2),
+                                      "gaussian", sigma_w2=2.5, sigma_b2=0.3)
+    assert w.var() == pytest.approx(2.5 / 200, rel=0.03)  # 120,000 weights
+    assert b.var() == pytest.approx(0.3, rel=0.25)  # 600 biases: 6 % s.e.
+    _, (b0,) = backprop.init_params([2, 3], np.random.default_rng(2), "gaussian",
+                                    sigma_w2=1.0, sigma_b2=0.0)
+    assert np.all(b0 == 0)
+
+
+@pytest.mark.parametrize("n_in, n_out", [(6, 6), (8, 3), (3, 8)])
+def test_init_params_orthogonal_is_sigma_w_times_an_isometry(n_in, n_out):
+    (w,), _ = backprop.init_params([n_in, n_out], np.random.default_rng(1),
+                                   "orthogonal", sigma_w2=2.0, sigma_b2=0.0)
+    gram = w @ w.T if n_out <= n_in else w.T @ w
+    np.testing.assert_allclose(gram, 2.0 * np.eye(min(n_in, n_out)), atol=1e-12)
+
+
+def test_init_params_orthogonal_is_haar_distributed():
+    # Haar: every entry of a random 3x3 orthogonal matrix has mean 0 and
+    # variance 1/3, and the determinant is +1 or -1 with equal chance; QR without
+    # the sign fix gives a diagonal biased to one sign.
+    rng = np.random.default_rng(3)
+    ws = np.array([backprop.init_params([3, 3], rng, "orthogonal", sigma_w2=1.0,
+                                        sigma_b2=0.0)[0][0] for _ in range(4000)])
+    se = math.sqrt(1 / 3 / 4000) * 2  # entries are bounded; generous s.e.
+    assert np.all(np.abs(ws.mean(axis=0)) < 4 * se)
+    np.testing.assert_allclose(ws.var(axis=0), 1 / 3, rtol=0.08)
+    dets = np.linalg.det(ws)
+    assert abs(np.mean(dets > 0) - 0.5) < 4 * 0.5 / math.sqrt(4000)
+
+
+@pytest.mark.parametrize("scheme, options, error, match", [
+    ("gaussian", {}, ValueError, "needs sigma_w2"),
+    ("orthogonal", {"sigma_w2": 1.0}, ValueError, "needs sigma_b2"),
+    ("gaussian", {"sigma_w2": -1.0, "sigma_b2": 0.0}, ValueError, "variance"),
+    ("orthogonal", {"sigma_w2": 1.0, "sigma_b2": np.nan}, ValueError, "variance"),
+    ("gaussian", {"sigma_w2": "1", "sigma_b2": 0.0}, TypeError, "number"),
+    ("nielsen", {"sigma_w2": 1.0}, ValueError, "fixes its own variances"),
+    ("he", {"sigma_b2": 0.0}, ValueError, "fixes its own variances"),
+])
+def test_init_params_scaled_schemes_check_their_variances(scheme, options, error,
+                                                          match):
+    with pytest.raises(error, match=match):
+        backprop.init_params([3, 2], np.random.default_rng(0), scheme, **options)
+
+
 # ----------------------------------------------------------------------- train
 
 
@@ -890,7 +953,7 @@ BAD_INPUT = {
     "scheme": (
         call_init(scheme="glorot"), ValueError,
         r"unknown scheme 'glorot'; choose one of \('nielsen', 'large', 'xavier', "
-        r"'he'\)"),
+        r"'he', 'gaussian', 'orthogonal'\)"),
     "cross-entropy with identity output": (
         call_backward(options=dict(output="identity")), ValueError,
         r"the cross-entropy cost needs sigmoid outputs in \(0, 1\), got "
