@@ -47,11 +47,12 @@ N_CLASSES = 10
 FIGURES = {
     "theory_batchnorm": plotstyle.Figure(
         alt="Line chart with a logarithmic vertical axis: the mean square of "
-        "Nielsen's error against the book layer, 2 to 51, in batch-normalized "
-        "networks of 50 hidden layers, for ReLU and sigmoid units. Both rise "
-        "steadily from the last hidden layer back to the first, ReLU by many "
-        "powers of ten and sigmoid by a few; dashed lines with the predicted "
-        "growth per layer run parallel to the measurements.",
+        f"Nielsen's error against the book layer, 2 to {DEPTH + 1}, in "
+        f"batch-normalized networks of {DEPTH} hidden layers, for ReLU and sigmoid "
+        "units. Both rise steadily from the last hidden layer back toward the "
+        "first, ReLU by many powers of ten and sigmoid far less; dashed lines with "
+        "the predicted growth per layer run parallel to the measurements. The "
+        "first hidden layer, whose input is not normalized, sits lower.",
         caption=r"Mean over examples of \(\lVert\delta^l_{\bullet,x}\rVert^2\) in "
         rf"batch-normalized networks of {DEPTH} hidden layers of width {WIDTH}, "
         rf"batch {BATCH}, mean over {N_NETS} networks (dots), and the growth "
@@ -119,6 +120,13 @@ def remedies_network() -> np.ndarray:
     return np.array(rows)
 
 
+def remedies_setup() -> dict:
+    """Width of the remedies network's hidden layers and its batch (all its
+    training digits)."""
+    return {"remedies_width": remedies_init.SIZES[1],
+            "remedies_batch": remedies_init.load()[0].shape[1]}
+
+
 def measure() -> dict:
     out = {a: stack(a, BATCH) for a in ACTIVATIONS}
     out |= {("relu", b): stack("relu", b) for b in SMALL_BATCHES}
@@ -145,6 +153,7 @@ def values(d: dict) -> dict:
     out["remedies_steps"] = last - first
     out["sigmoid_excess"] = (out["sigmoid_rate"] - 1) / (out["sigmoid_pred"] - 1)
     out["remedies_n_seeds"] = len(d["remedies"])
+    out |= remedies_setup()
     return out
 
 

@@ -53,13 +53,13 @@ FIGURES = {
     "theory_isometry": plotstyle.Figure(
         alt="Two panels. Left: on logarithmic axes, the variance of the "
         "eigenvalues of J J-transpose divided by their mean squared against the "
-        "depth, 10 to 100, for four networks: tanh and ReLU, each with Gaussian "
-        "and with orthogonal weights. Lines are predictions, dots measurements. "
-        "Three lines grow in proportion to the depth and reach about 100 to 200; "
-        "tanh with orthogonal weights stays about twenty times lower. Right: the "
-        "eigenvalues of one network of each kind at the largest depth, sorted, on "
-        "a logarithmic axis: tanh with orthogonal weights stays close to 1, the "
-        "others spread over many powers of ten.",
+        f"depth, {min(DEPTHS)} to {max(DEPTHS)}, for four kinds of network: tanh "
+        "and ReLU, each with Gaussian and with orthogonal weights. Lines are "
+        "predictions, dots measurements, and the dots sit near their lines. Three "
+        "lines grow in proportion to the depth; tanh with orthogonal weights stays "
+        "far below them. Right: the eigenvalues of one network of each kind at the "
+        "largest depth, sorted, on a logarithmic axis: tanh with orthogonal "
+        "weights stays close to 1, the others spread over many powers of ten.",
         caption=r"Left: variance of the eigenvalues of \(JJ^{\mathsf T}\) over their "
         rf"mean squared, mean over {N_NETS} networks of width {WIDTH} (dots) and "
         r"the prediction \(L(\mu_2/\mu_1^2 - 1 + s_w)\) (lines). Right: the "

@@ -105,6 +105,8 @@ def test_remedies_network_grows_as_predicted(v, data):
     assert v["remedies_n_seeds"] == remedies_init.N_SEEDS == len(data["remedies"])
     assert v["remedies_first"] == 3 and v["remedies_last"] == 6
     assert v["remedies_steps"] == 3
+    assert v["remedies_width"] == 30 and v["remedies_batch"] == 1000
+    assert v["remedies_width"] == remedies_init.SIZES[1]
     assert 0 < v["remedies_rate_se"] < 0.05
     assert abs(v["remedies_rate"] - v["sigmoid_pred"]) < 3 * v["remedies_rate_se"]
     # layer 2 divides by the pixels' variance, not by Var σ(u): it differs

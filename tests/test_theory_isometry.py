@@ -84,9 +84,20 @@ def test_every_measured_spread_within_the_tolerance(data, v):
     assert v["tanh_orthogonal_worst"] < v["tanh_orthogonal_tolerance"] == 0.1
 
 
-QUOTED = tuple(f"{a}_{s}_{d}" for a in ("tanh", "relu")
-               for s in ("gaussian", "orthogonal") for d in (10, 25, 50, 100))
-PREDICTED = tuple(f"pred_{k}" for k in QUOTED)
+QUOTED = ("tanh_gaussian_10", "tanh_gaussian_25", "tanh_gaussian_50",
+          "tanh_gaussian_100", "tanh_orthogonal_10", "tanh_orthogonal_25",
+          "tanh_orthogonal_50", "tanh_orthogonal_100", "relu_gaussian_10",
+          "relu_gaussian_25", "relu_gaussian_50", "relu_gaussian_100",
+          "relu_orthogonal_10", "relu_orthogonal_25", "relu_orthogonal_50",
+          "relu_orthogonal_100")
+PREDICTED = ("pred_tanh_gaussian_10", "pred_tanh_gaussian_25",
+             "pred_tanh_gaussian_50", "pred_tanh_gaussian_100",
+             "pred_tanh_orthogonal_10", "pred_tanh_orthogonal_25",
+             "pred_tanh_orthogonal_50", "pred_tanh_orthogonal_100",
+             "pred_relu_gaussian_10", "pred_relu_gaussian_25",
+             "pred_relu_gaussian_50", "pred_relu_gaussian_100",
+             "pred_relu_orthogonal_10", "pred_relu_orthogonal_25",
+             "pred_relu_orthogonal_50", "pred_relu_orthogonal_100")
 
 
 def test_quoted_spreads(v):
