@@ -41,6 +41,7 @@ FIRST, LAST = 7, 47  # book layers between which the growth is measured
 SMALL_BATCHES = (16, 32)  # ReLU at smaller batches too
 TOLERANCE = 0.03  # measured per-layer factor within this fraction of the limit
 ACTIVATIONS = ("relu", "sigmoid")
+NAMES = {"relu": "ReLU", "sigmoid": "sigmoid"}
 REMEDIES_LAYERS = (3, 6)  # book layers of the remedies network compared
 N_CLASSES = 10
 
@@ -166,10 +167,10 @@ def draw(d: dict, theme: str) -> dict:
     for k, a in enumerate(ACTIVATIONS):
         ms = d[a]["ms"].mean(axis=0)
         ax.semilogy(layers[::2], ms[::2], "o", markersize=3, color=colours[k],
-                    label=f"{a}, measured")
+                    label=f"{NAMES[a]}, measured")
         line = ms[LAST - 2] * predicted_rate(a) ** (LAST - layers)
         ax.semilogy(layers, line, "--", color=colours[k], linewidth=1,
-                    label=f"{a}, predicted growth")
+                    label=f"{NAMES[a]}, predicted growth")
     ax.set_xlabel(r"book layer $l$")
     ax.set_ylabel(r"mean of $\Vert\delta^l_{\bullet,x}\Vert^2$")
     ax.legend(fontsize=8)

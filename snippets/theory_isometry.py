@@ -39,6 +39,7 @@ TOLERANCE = 0.3  # measured s² within this fraction of the prediction (finite w
 TANH_ORTHOGONAL_TOLERANCE = 0.1  # where the theory is closest: tanh, orthogonal
 SCHEMES = ("gaussian", "orthogonal")
 B2_TABLE = (1e-4, 1e-3, 1e-2, 0.1)  # σ_b² at which the tanh terms are tabulated
+EIGEN_RANGE = (1e-8, 1e4)  # the right panel's vertical range
 WEIGHT_TERM = {"gaussian": 1.0, "orthogonal": 0.0}  # s_w
 
 
@@ -64,7 +65,9 @@ FIGURES = {
         rf"mean squared, mean over {N_NETS} networks of width {WIDTH} (dots) and "
         r"the prediction \(L(\mu_2/\mu_1^2 - 1 + s_w)\) (lines). Right: the "
         r"eigenvalues of one network at depth "
-        rf"{max(DEPTHS)}, largest first. tanh: \(\sigma_b^2 = {TANH_B2:g}\) at its "
+        rf"{max(DEPTHS)}, largest first (the smallest are off the chart: with "
+        r"ReLU every unit at 0 removes a direction). tanh: "
+        rf"\(\sigma_b^2 = {TANH_B2:g}\) at its "
         r"critical \(\sigma_w^2\); ReLU: \((\sigma_w^2, \sigma_b^2) = (2, 0)\).",
     ),
 }
@@ -197,8 +200,8 @@ def draw(d: dict, theme: str) -> dict:
         style = {"color": colours[k], "linestyle": "-" if key[1] == "gaussian"
                  else "--"}
         left.loglog(DEPTHS, c["predicted"], **style, linewidth=1)
-        left.loglog(DEPTHS, c["spread"].mean(axis=0), "o", color=colours[k],
-                    markersize=4, label=LABELS[key])
+        left.loglog(DEPTHS, c["spread"].mean(axis=0), "o" if key[0] == "tanh"
+                    else "s", color=colours[k], markersize=4, label=LABELS[key])
         ranks = np.arange(1, WIDTH + 1)[::4]
         right.semilogy(ranks, np.sort(c["eigenvalues"])[::-1][::4], **style,
                        label=LABELS[key])
@@ -206,6 +209,7 @@ def draw(d: dict, theme: str) -> dict:
     left.set_ylabel("variance / mean$^2$ of eigenvalues")
     left.legend(fontsize=7)
     right.axhline(1.0, color=plotstyle.ink(theme), linewidth=0.6)
+    right.set_ylim(*EIGEN_RANGE)
     right.set_xlabel("rank of the eigenvalue")
     right.set_ylabel(rf"eigenvalue of $JJ^T$, $L = {max(DEPTHS)}$")
     fig.tight_layout()
