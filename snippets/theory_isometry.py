@@ -167,7 +167,8 @@ def tanh_terms(sigma_b2: float) -> dict:
 def values(d: dict) -> dict:
     w2, b2 = settings()["tanh"]
     out = {"width": WIDTH, "n_nets": N_NETS, "tanh_sigma_w2": w2, "tanh_sigma_b2": b2,
-           "tolerance": TOLERANCE, "deepest": max(DEPTHS)}
+           "tolerance": TOLERANCE, "deepest": max(DEPTHS),
+           "depths": ", ".join(map(str, DEPTHS[:-1])) + f" and {DEPTHS[-1]}"}
     for (activation, scheme), c in d.items():
         for i, depth in enumerate(DEPTHS):
             key = f"{activation}_{scheme}_{depth}"

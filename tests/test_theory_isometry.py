@@ -158,6 +158,7 @@ def test_ratios_and_setup(v):
     assert v["tanh_sigma_w2"] == pytest.approx(
         meanfield.critical_sigma_w2("tanh", 0.001), rel=1e-12)
     assert v["width"] == 256 and v["n_nets"] == ti.N_NETS and v["deepest"] == 100
+    assert v["depths"] == "10, 25, 50 and 100"
 
 
 def test_single_networks_mean_eigenvalue_fluctuates_at_depth(v, data):
