@@ -144,6 +144,7 @@ def values(d: dict) -> dict:
         out[f"{a}_wrate"], out[f"{a}_wrate_se"] = growth(d[a]["w"], FIRST, LAST)
         out[f"{a}_pred"] = predicted_rate(a)
         out[f"{a}_total"] = float(d[a]["ms"][:, 0].mean() / d[a]["ms"][:, -1].mean())
+    out["relu_total_log10"] = float(np.log10(out["relu_total"]))
     out["small_batch"] = SMALL_BATCHES[0]
     for b in SMALL_BATCHES:
         out[f"relu_rate_{b}"] = growth(d[("relu", b)]["ms"], FIRST, LAST)[0]

@@ -90,6 +90,7 @@ def test_relu_total_growth(v):
     expected = v["relu_pred"] ** (tb.DEPTH - 1)
     assert 0.1 < v["relu_total"] / expected < 10
     assert v["relu_total"] > 1e6
+    assert v["relu_total_log10"] == pytest.approx(np.log10(v["relu_total"]))
 
 
 def test_sigmoid_grows_more_than_the_limit_at_this_size(v):
