@@ -195,11 +195,13 @@ def largest_stable(d: dict) -> float:
 
 
 def escape_cell(r: dict) -> str:
-    med = float(np.median(r["escaped"]))
-    if med > CAP:
+    """Median (fastest–slowest seed); "> CAP" for a seed that never left."""
+    def epochs(e: float) -> str:
+        return f"{e:g}" if e <= CAP else f"> {CAP}"
+    e = r["escaped"]
+    if e.min() > CAP:
         return f"> {CAP}"
-    return f"{med:g} ({r['escaped'].min()}–" + (
-        f"{r['escaped'].max()})" if r["escaped"].max() <= CAP else f"> {CAP})")
+    return f"{epochs(float(np.median(e)))} ({epochs(e.min())}–{epochs(e.max())})"
 
 
 def grid_table(d: dict) -> str:
@@ -255,11 +257,13 @@ def values(d: dict) -> dict:
                 f"{name}_grad_ratio": s["grad_ratio"],
                 f"{name}_escape": s["escape"]}
     stable = largest_stable(d)
-    low, high = (summary(d["runs"]["sgd", eta], d["steps_per_epoch"])
-                 for eta in (GRIDS["sgd"][0], stable))
+    unstable = min(eta for eta in GRIDS["sgd"] if eta > stable)
+    low, high, over = (summary(d["runs"]["sgd", eta], d["steps_per_epoch"])
+                       for eta in (GRIDS["sgd"][0], stable, unstable))
     out |= {"sgd_stable": stable, "sgd_low": GRIDS["sgd"][0],
             "sgd_grid_max": GRIDS["sgd"][-1],
             "sgd_ratio_low": low["grad_ratio"], "sgd_ratio_stable": high["grad_ratio"],
+            "sgd_unstable": unstable, "sgd_ratio_unstable": over["grad_ratio"],
             "sgd_first_gain": high["first_step"] / low["first_step"],
             "adam_speedup": out["sgd_escape"] / out["adam_escape"]}
     return out

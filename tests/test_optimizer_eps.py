@@ -44,6 +44,7 @@ def test_two_neuron_sgd_is_proportional_adam_is_not(vals):
     for name in ("rmsprop", "adam"):
         assert vals[f"{name}_grad_ratio"] > 1000
         assert 0.5 < vals[f"{name}_step_ratio"] < 2
+    assert vals["adam_grad_ratio"] > 1000 and 0.5 < vals["adam_step_ratio"] < 2
 
 
 def test_depth_sweep_matches_one_network_at_a_time(d):

@@ -98,10 +98,12 @@ def test_under_sgd_the_step_is_eta_times_the_gradient(d, vals):
     assert vals["sgd_grad_ratio"] > 100
 
 
-def test_momentum_is_close_to_proportional(vals):
+def test_momentum_is_close_to_proportional(d, vals):
     assert 0.5 < vals["momentum_slope"] < 1.0
     assert 10 < vals["momentum_step_ratio"] < vals["momentum_grad_ratio"]
     assert vals["momentum_escape"] > ot.CAP  # never left the plateau in 60 epochs
+    for eta in ot.GRIDS["momentum"]:  # the median seed never left it
+        assert np.median(d["runs"]["momentum", eta]["escaped"]) > ot.CAP
 
 
 def test_rmsprop_and_adam_steps_ignore_the_gradients_size(vals):
@@ -110,6 +112,8 @@ def test_rmsprop_and_adam_steps_ignore_the_gradients_size(vals):
         # the early layer's gradient is > 100 times smaller, its step is not
         assert vals[f"{name}_grad_ratio"] > 100
         assert 0.2 < vals[f"{name}_step_ratio"] < 1.0  # layer 2 moves farther
+    assert abs(vals["adam_slope"]) < 0.1 and vals["adam_grad_ratio"] > 1000
+    assert 0.2 < vals["adam_step_ratio"] < 1.0
 
 
 def test_adam_and_rmsprop_leave_the_plateau_sooner(vals):
@@ -129,7 +133,9 @@ def test_raising_eta(d, vals):
     assert 100 < vals["sgd_ratio_stable"] < vals["sgd_ratio_low"]
     assert 1.0 < vals["sgd_first_gain"] < vals["sgd_stable"] / vals["sgd_low"]
     ten = ot.summary(d["runs"]["sgd", 10.0], d["steps_per_epoch"])
-    assert ten["grad_ratio"] > 10 * vals["sgd_ratio_low"]
+    assert vals["sgd_unstable"] == 10.0
+    assert vals["sgd_ratio_unstable"] == pytest.approx(ten["grad_ratio"], rel=1e-12)
+    assert vals["sgd_ratio_unstable"] > 10 * vals["sgd_ratio_low"]
 
 
 def test_divergence_at_eta_30_is_real():
@@ -151,6 +157,8 @@ def test_tables_list_every_setting(vals):
     assert vals["grid_table"].count("\n") == 1 + sum(map(len, ot.GRIDS.values()))
     assert "| Adam | **0.01** |" in vals["grid_table"]
     assert "| SGD | 30 | > 60 | 3 of 3 |" in vals["grid_table"]
+    assert "| SGD | **3** | 59 (29–> 60) | 0 of 3 |" in vals["grid_table"]
+    assert "| momentum | 0.3 | > 60 (31–> 60) | 0 of 3 |" in vals["grid_table"]
     assert vals["optimizer_table"].count("\n") == 1 + len(ot.GRIDS)
     assert "| SGD | 3 | 1.00 |" in vals["optimizer_table"]
     assert vals["raise_table"].count("\n") == 1 + len(ot.GRIDS["sgd"])
