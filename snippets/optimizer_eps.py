@@ -147,7 +147,7 @@ def table(d: dict) -> str:
     for name, r in d["two_neuron"].items():
         s = two_neuron_summary(r)
         rows.append(f"| {training.LABELS[name]} | {ETAS[name]:g} | {s['slope']:.2f} "
-                    f"| {s['grad_ratio']:.0f} | {s['step_ratio']:.2g} |")
+                    f"| {s['grad_ratio']:.0f} | {training.ratio(s['step_ratio'])} |")
     return "\n".join(rows)
 
 

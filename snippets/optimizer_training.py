@@ -73,8 +73,9 @@ FIGURES = {
         alt="Line chart with a logarithmic vertical axis: under SGD, the ratio of "
         "the output layer's to the first hidden layer's root-mean-square gradient "
         "per parameter, per epoch, one line per learning rate. The lines for the "
-        "smaller learning rates stay in the hundreds; a larger rate does not bring "
-        "them down, and the largest ones end early because every network diverged.",
+        "two smaller rates start in the hundreds and fall only as training goes "
+        "on; the next larger rate stays near ten thousand; the largest ends after "
+        "its first epoch, because every network diverged.",
         caption=r"SGD: root-mean-square gradient per parameter of the output layer "
         r"over that of layer 2, per epoch (median over steps and seeds), for each "
         r"\(\eta\) of the grid. Under SGD the same ratio holds for the steps.",
@@ -194,6 +195,11 @@ def largest_stable(d: dict) -> float:
                .any())
 
 
+def ratio(x: float) -> str:
+    """A ratio for a table: whole numbers from 10 on, else two decimals."""
+    return f"{x:.0f}" if x >= 10 else f"{x:.2f}"
+
+
 def escape_cell(r: dict) -> str:
     """Median (fastest–slowest seed); "> CAP" for a seed that never left."""
     def epochs(e: float) -> str:
@@ -227,7 +233,7 @@ def optimizer_table(d: dict) -> str:
     for name, eta in best.items():
         s = summary(d["runs"][name, eta], d["steps_per_epoch"])
         rows.append(f"| {LABELS[name]} | {eta:g} | {s['slope']:.2f} | "
-                    f"{s['grad_ratio']:.0f} | {s['step_ratio']:.2g} | "
+                    f"{s['grad_ratio']:.0f} | {ratio(s['step_ratio'])} | "
                     f"{escape_cell(d['runs'][name, eta])} |")
     return "\n".join(rows)
 

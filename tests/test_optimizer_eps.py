@@ -98,5 +98,5 @@ def test_far_below_eps_adams_step_is_proportional_again(d, vals):
 
 def test_table_lists_every_optimizer(vals):
     assert vals["table"].count("\n") == 1 + len(oe.ETAS)
-    assert "| SGD | 3 | 1.00 |" in vals["table"]
+    assert "| SGD | 3 | 1.00 | 661 | 661 |" in vals["table"]
     assert "| Adam | 0.01 |" in vals["table"]

@@ -160,7 +160,10 @@ def test_tables_list_every_setting(vals):
     assert "| SGD | **3** | 59 (29–> 60) | 0 of 3 |" in vals["grid_table"]
     assert "| momentum | 0.3 | > 60 (31–> 60) | 0 of 3 |" in vals["grid_table"]
     assert vals["optimizer_table"].count("\n") == 1 + len(ot.GRIDS)
-    assert "| SGD | 3 | 1.00 |" in vals["optimizer_table"]
+    assert "| SGD | 3 | 1.00 | 211 | 211 |" in vals["optimizer_table"]
+    assert "| Adam | 0.01 | -0.02 | 4192 | 0.54 |" in vals["optimizer_table"]
+    assert (ot.ratio(211.4), ot.ratio(0.543), ot.ratio(9.996)) == ("211", "0.54",
+                                                                   "10.00")
     assert vals["raise_table"].count("\n") == 1 + len(ot.GRIDS["sgd"])
     assert "| 30 |" in vals["raise_table"] and "3 of 3" in vals["raise_table"]
 
