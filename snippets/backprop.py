@@ -22,10 +22,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 import numpy as np
-
-import optimizers
 
 Params = list[np.ndarray]
 
@@ -276,6 +275,16 @@ def sgd_step(params: Params, grads: Params, eta: float, decay: float) -> Params:
     return [decay * p - eta * g for p, g in zip(params, grads, strict=True)]
 
 
+@runtime_checkable
+class Optimizer(Protocol):
+    """What ``train(optimizer=...)`` needs: an η and one ``step`` per update
+    (``optimizers.make`` builds them; backprop does not import that module)."""
+
+    eta: float
+
+    def step(self, params: Params, grads: Params) -> Params: ...
+
+
 @dataclass(frozen=True)
 class Update:
     """What ``train`` tells ``record`` about one mini-batch step."""
@@ -306,7 +315,7 @@ def train(
     record: Callable | None = None,
     gradient: Gradient | None = None,
     clip: float | None = None,
-    optimizer: optimizers.Optimizer | None = None,
+    optimizer: Optimizer | None = None,
     **net_options,
 ) -> tuple[Params, Params, list]:
     """Mini-batch SGD with L2 weight decay, as in Nielsen's ``network2``.
@@ -362,9 +371,9 @@ def _check_optimizer(optimizer, eta, lmbda) -> float:
             raise TypeError("eta must be a number, got None (train needs eta, or "
                             "an optimizer that has one)")
         return eta
-    if not isinstance(optimizer, optimizers.Optimizer):
-        raise TypeError(f"optimizer must come from optimizers.make(...), got "
-                        f"{type(optimizer).__name__}")
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must have an eta and a step(params, grads), as "
+                        f"optimizers.make(...) gives; got {type(optimizer).__name__}")
     if eta is not None and eta != optimizer.eta:
         raise ValueError(f"eta={eta!r} contradicts the optimizer's own "
                          f"eta={optimizer.eta!r}: leave eta out")

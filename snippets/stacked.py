@@ -20,7 +20,6 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 import backprop
-import optimizers
 
 Params = list[np.ndarray]
 
@@ -73,7 +72,7 @@ def train(weights: Params, biases: Params, x: np.ndarray, y: np.ndarray, *,
           epochs: int, batch_size: int, eta: float | None = None,
           lmbda: float = 0.0, rngs: Sequence[np.random.Generator],
           record: Callable | None = None, clip: float | np.ndarray | None = None,
-          optimizer: optimizers.Optimizer | None = None, **net_options
+          optimizer: backprop.Optimizer | None = None, **net_options
           ) -> tuple[Params, Params, list]:
     """``backprop.train`` for every network of the stack at once.
 

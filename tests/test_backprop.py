@@ -797,6 +797,22 @@ def test_train_keeps_the_optimizers_state_across_calls():
         np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-15)
 
 
+def test_train_takes_any_object_with_eta_and_step():
+    """backprop does not import optimizers.py: any η and step(params, grads) do."""
+    class Halve:
+        eta = 1.0
+
+        def step(self, params, grads):
+            return [p / 2 for p in params]
+
+    weights, biases, x, y = small_net(m=4)
+    assert isinstance(optimizers.make("adam", 0.1), backprop.Optimizer)
+    new_w, new_b, _ = backprop.train(weights, biases, x, y, epochs=1, batch_size=2,
+                                     optimizer=Halve(), rng=np.random.default_rng(0))
+    for got, p in zip(new_w + new_b, weights + biases, strict=True):
+        np.testing.assert_array_equal(got, p / 4)
+
+
 def test_train_with_an_optimizer_refuses_a_different_eta_or_weight_decay():
     weights, biases, x, y = small_net(m=6)
     args = dict(epochs=1, batch_size=3, rng=np.random.default_rng(0))
