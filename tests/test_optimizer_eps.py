@@ -65,6 +65,7 @@ def test_layer2_gradient_crosses_eps_where_stated(d, vals):
     assert median[vals["cross_eps"]] < 1e-8 <= median[vals["cross_eps"] - 1]
     assert median[vals["cross_tenth"]] < 1e-9 <= median[vals["cross_tenth"] - 1]
     assert (vals["cross_eps"], vals["cross_tenth"]) == (11, 12)
+    assert all(g < 1e-8 for h, g in median.items() if h >= vals["cross_eps"])
     assert median[4] > 1e4 * 1e-8  # Nielsen's four hidden layers: far above ε
     assert 0.1 < vals["per_layer"] < 0.3
     ratios = np.array(list(median.values()))
