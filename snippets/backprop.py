@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+import optimizers
+
 Params = list[np.ndarray]
 
 # ---------------------------------------------------------------- activations
@@ -298,12 +300,13 @@ def train(
     *,
     epochs: int,
     batch_size: int,
-    eta: float,
+    eta: float | None = None,
     lmbda: float = 0.0,
     rng: np.random.Generator,
     record: Callable | None = None,
     gradient: Gradient | None = None,
     clip: float | None = None,
+    optimizer: optimizers.Optimizer | None = None,
     **net_options,
 ) -> tuple[Params, Params, list]:
     """Mini-batch SGD with L2 weight decay, as in Nielsen's ``network2``.
@@ -311,7 +314,11 @@ def train(
     Each epoch shuffles the n examples with ``rng``; every mini-batch then gives
     one step ``w ← (1 − ηλ/n)·w − η·nabla_w``, ``b ← b − η·nabla_b``. With
     ``clip=τ`` the gradient is first shortened to global norm τ when it is longer
-    (:func:`clip_by_norm`). After each step ``record(update)`` is called with an
+    (:func:`clip_by_norm`). With ``optimizer`` (``optimizers.make(...)``) each
+    mini-batch is instead one ``optimizer.step`` over ``[*weights, *biases]``, with
+    the optimizer's own η and state (kept across calls of ``train``); ``eta`` may
+    then be left out, and a different ``eta`` or ``lmbda > 0`` is refused.
+    After each step ``record(update)`` is called with an
     :class:`Update`; ``history`` holds what it returned. Returns new
     ``(weights, biases, history)``.
 
@@ -322,6 +329,7 @@ def train(
     once, not at every step: a run whose parameters overflow goes on with inf or
     nan (numpy warns); a ``record`` can stop it by raising.
     """
+    eta = _check_optimizer(optimizer, eta, lmbda)
     _check_positive(epochs=epochs, batch_size=batch_size, eta=eta)
     _check_rng(rng)
     if gradient is None or gradient is backward:
@@ -343,13 +351,35 @@ def train(
     n = x.shape[-1]
     return _sgd(weights, biases, x, y, lambda: rng.permutation(n), gradient,
                 epochs=epochs, batch_size=batch_size, eta=eta, lmbda=lmbda,
-                record=record, clip=clip, **net_options)
+                record=record, clip=clip, optimizer=optimizer, **net_options)
+
+
+def _check_optimizer(optimizer, eta, lmbda) -> float:
+    """train's η: its own without an optimizer, else the optimizer's (which a
+    different ``eta`` or any weight decay would contradict)."""
+    if optimizer is None:
+        if eta is None:
+            raise TypeError("eta must be a number, got None (train needs eta, or "
+                            "an optimizer that has one)")
+        return eta
+    if not isinstance(optimizer, optimizers.Optimizer):
+        raise TypeError(f"optimizer must come from optimizers.make(...), got "
+                        f"{type(optimizer).__name__}")
+    if eta is not None and eta != optimizer.eta:
+        raise ValueError(f"eta={eta!r} contradicts the optimizer's own "
+                         f"eta={optimizer.eta!r}: leave eta out")
+    _check_decay(lmbda)
+    if lmbda > 0:
+        raise ValueError(f"lmbda={lmbda!r}: weight decay is only defined for "
+                         f"plain SGD (optimizer=None)")
+    return optimizer.eta
 
 
 def _sgd(weights, biases, x, y, shuffle, gradient, *, epochs, batch_size, eta,
-         lmbda, record, clip, **net_options):
+         lmbda, record, clip, optimizer=None, **net_options):
     """train's loop, unchecked. ``shuffle()`` gives an epoch's order of the
-    examples: shape (n,), or (S, n) for a stack of S networks, each its own."""
+    examples: shape (n,), or (S, n) for a stack of S networks, each its own.
+    Without ``optimizer`` a step is Nielsen's SGD; with one, its ``step``."""
     n = x.shape[-1]
     decay = 1 - eta * lmbda / n
     weights = [w.copy() for w in weights]
@@ -368,8 +398,12 @@ def _sgd(weights, biases, x, y, shuffle, gradient, *, epochs, batch_size, eta,
             used_w, used_b = nabla_w, nabla_b
             if clip is not None:
                 used_w, used_b = _clip(nabla_w, nabla_b, clip, norm)
-            new_w = sgd_step(weights, used_w, eta, decay)
-            new_b = sgd_step(biases, used_b, eta, 1.0)
+            if optimizer is None:
+                new_w = sgd_step(weights, used_w, eta, decay)
+                new_b = sgd_step(biases, used_b, eta, 1.0)
+            else:
+                new = optimizer.step([*weights, *biases], [*used_w, *used_b])
+                new_w, new_b = new[:len(weights)], new[len(weights):]
             if record is not None:
                 history.append(record(Update(
                     step, batch, weights, biases, nabla_w, nabla_b, tuple(extras),

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 import backprop
+import optimizers
 
 Params = list[np.ndarray]
 
@@ -69,9 +70,10 @@ def norms(nabla_w: Params, nabla_b: Params) -> np.ndarray:
 
 
 def train(weights: Params, biases: Params, x: np.ndarray, y: np.ndarray, *,
-          epochs: int, batch_size: int, eta: float, lmbda: float = 0.0,
-          rngs: Sequence[np.random.Generator], record: Callable | None = None,
-          clip: float | np.ndarray | None = None, **net_options
+          epochs: int, batch_size: int, eta: float | None = None,
+          lmbda: float = 0.0, rngs: Sequence[np.random.Generator],
+          record: Callable | None = None, clip: float | np.ndarray | None = None,
+          optimizer: optimizers.Optimizer | None = None, **net_options
           ) -> tuple[Params, Params, list]:
     """``backprop.train`` for every network of the stack at once.
 
@@ -79,8 +81,10 @@ def train(weights: Params, biases: Params, x: np.ndarray, y: np.ndarray, *,
     or one per network (``np.inf``: no clipping). ``record`` receives a
     ``backprop.Update`` whose arrays have the stack axis first; its ``norm`` and
     ``batch`` hold one row per network. Unlike ``backprop.train`` the parameters
-    may be non-finite (see the module's docstring).
+    may be non-finite (see the module's docstring). An ``optimizer`` acts on the
+    stacked arrays elementwise, so each network gets its own state.
     """
+    eta = backprop._check_optimizer(optimizer, eta, lmbda)
     backprop._check_positive(epochs=epochs, batch_size=batch_size, eta=eta)
     backprop._check_decay(lmbda)
     backprop._check_options(**net_options)
@@ -98,7 +102,7 @@ def train(weights: Params, biases: Params, x: np.ndarray, y: np.ndarray, *,
     return backprop._sgd(
         weights, biases, x, y, lambda: np.stack([r.permutation(n) for r in rngs]),
         backprop._backward, epochs=epochs, batch_size=batch_size, eta=eta,
-        lmbda=lmbda, record=record, clip=clip, **net_options)
+        lmbda=lmbda, record=record, clip=clip, optimizer=optimizer, **net_options)
 
 
 def _check_stack(weights: Params, biases: Params, x: np.ndarray) -> None:

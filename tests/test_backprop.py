@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 import backprop
+import optimizers
 
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "identity"]
 # (cost, output activation): every pairing the module accepts.
@@ -741,6 +742,77 @@ def test_train_checks_its_arrays_once_not_at_every_step(monkeypatch):
                        eta=0.1, rng=np.random.default_rng(0))
         counts.append(len(checked))
     assert counts[0] == counts[1] == 2 * len(weights) + 2  # w, b, x and y
+
+
+# ------------------------------------------------------- train with an optimizer
+
+
+def test_train_with_the_sgd_optimizer_is_todays_sgd():
+    weights, biases, x, y = small_net(sizes=(3, 4, 2), m=10)
+    plain = backprop.train(weights, biases, x, y, epochs=2, batch_size=3, eta=0.4,
+                           rng=np.random.default_rng(5))
+    with_opt = backprop.train(weights, biases, x, y, epochs=2, batch_size=3,
+                              optimizer=optimizers.make("sgd", 0.4),
+                              rng=np.random.default_rng(5))
+    for a, b in zip(plain[0] + plain[1], with_opt[0] + with_opt[1], strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize("name", ["momentum", "rmsprop", "adam"])
+def test_train_steps_the_optimizer_once_per_mini_batch(name):
+    weights, biases, x, y = small_net(sizes=(3, 4, 2), m=10)
+    opt = optimizers.make(name, 0.05)
+    seen = []
+    new_w, new_b, _ = backprop.train(weights, biases, x, y, epochs=2, batch_size=4,
+                                     optimizer=opt, rng=np.random.default_rng(2),
+                                     record=seen.append)
+    assert opt.t == len(seen) == 6  # Adam's counter counts updates
+    # oracle: a fresh optimizer stepped by hand on [*weights, *biases]
+    oracle = optimizers.make(name, 0.05)
+    after = [(u.weights, u.biases) for u in seen[1:]] + [(new_w, new_b)]
+    for u, (w_next, b_next) in zip(seen, after, strict=True):
+        want = oracle.step(u.weights + u.biases, u.nabla_w + u.nabla_b)
+        for got, expected in zip(w_next + b_next, want, strict=True):
+            np.testing.assert_allclose(got, expected, rtol=1e-13, atol=1e-15)
+        # record carries the applied step
+        for d, p_next, p in zip(u.delta_w + u.delta_b, w_next + b_next,
+                                u.weights + u.biases, strict=True):
+            np.testing.assert_array_equal(d, p_next - p)
+    # not SGD: the applied step is not −η times the gradient
+    u = seen[-1]
+    assert not np.allclose(u.delta_w[0], -0.05 * u.nabla_w[0])
+
+
+def test_train_keeps_the_optimizers_state_across_calls():
+    weights, biases, x, y = small_net(sizes=(3, 4, 2), m=10)
+    rng, opt = np.random.default_rng(4), optimizers.make("adam", 0.01)
+    w, b = weights, biases
+    for _ in range(2):
+        w, b, _ = backprop.train(w, b, x, y, epochs=1, batch_size=5, optimizer=opt,
+                                 rng=rng)
+    once = backprop.train(weights, biases, x, y, epochs=2, batch_size=5,
+                          optimizer=optimizers.make("adam", 0.01),
+                          rng=np.random.default_rng(4))
+    for got, want in zip(w + b, once[0] + once[1], strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-15)
+
+
+def test_train_with_an_optimizer_refuses_a_different_eta_or_weight_decay():
+    weights, biases, x, y = small_net(m=6)
+    args = dict(epochs=1, batch_size=3, rng=np.random.default_rng(0))
+    opt = optimizers.make("adam", 0.01)
+    with pytest.raises(ValueError, match="contradicts the optimizer"):
+        backprop.train(weights, biases, x, y, eta=0.5, optimizer=opt, **args)
+    with pytest.raises(ValueError, match="weight decay"):
+        backprop.train(weights, biases, x, y, lmbda=0.1, optimizer=opt, **args)
+    with pytest.raises(TypeError, match="optimizers.make"):
+        backprop.train(weights, biases, x, y, optimizer="adam", **args)
+    with pytest.raises(TypeError, match="got None .train needs eta"):
+        backprop.train(weights, biases, x, y, **args)
+    assert opt.t == 0  # nothing was stepped
+    # the optimizer's own η, given again, is fine
+    backprop.train(weights, biases, x, y, eta=0.01, optimizer=opt, **args)
+    assert opt.t == 2
 
 
 # ------------------------------------------------------------------- bad input

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import backprop
+import optimizers
 import stacked
 
 SIZES = [5, 4, 4, 3]
@@ -128,3 +129,24 @@ def test_bad_input_raises_an_error_naming_the_problem(case):
     weights, biases = stacked.stack([(w, b) for w, b, _ in nets])
     with pytest.raises(error, match=match):
         call(weights, biases, *data(), [r for *_, r in nets])
+
+
+@pytest.mark.parametrize("name", ["momentum", "adam"])
+def test_a_stack_with_an_optimizer_trains_as_each_network_with_its_own(name):
+    nets = networks(3)
+    x, y = data()
+    weights, biases = stacked.stack([(w, b) for w, b, _ in nets])
+    rngs = [np.random.default_rng(100 + s) for s in range(3)]
+    got_w, got_b, _ = stacked.train(weights, biases, x, y, epochs=2, batch_size=4,
+                                    optimizer=optimizers.make(name, 0.05),
+                                    rngs=rngs)
+    for s, (w, b, _) in enumerate(nets):
+        want_w, want_b, _ = backprop.train(
+            w, b, x, y, epochs=2, batch_size=4, optimizer=optimizers.make(name, 0.05),
+            rng=np.random.default_rng(100 + s))
+        for got, want in zip([g[s] for g in got_w + got_b], want_w + want_b,
+                             strict=True):
+            np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-13)
+    with pytest.raises(ValueError, match="weight decay"):
+        stacked.train(weights, biases, x, y, epochs=1, batch_size=4, lmbda=1.0,
+                      optimizer=optimizers.make(name, 0.05), rngs=rngs)
