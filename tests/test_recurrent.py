@@ -275,3 +275,49 @@ def test_bad_options_are_refused():
     lstm, xs, y = problem("lstm", 0)
     with pytest.raises(ValueError, match="params\\['U_f'\\]"):
         rec.lstm_backward(dict(lstm, U_f=lstm["U_f"][:, :1]), xs, y)
+
+
+# ------------------------------------------------------------------- training
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+def test_one_sgd_step_on_the_full_batch_is_params_minus_eta_grads(kind):
+    import optimizers
+
+    params, xs, y = problem(kind, 8)
+    backward = rec.rnn_backward if kind == "rnn" else rec.lstm_backward
+    grads, _ = backward(params, xs, y)
+    new, history = rec.train(params, xs, y, optimizer=optimizers.make("sgd", 0.1),
+                             steps=1, batch_size=xs.shape[2],
+                             rng=np.random.default_rng(0),
+                             record=lambda step, p, g: step)
+    assert history == [0]
+    for key in params:
+        np.testing.assert_allclose(new[key], params[key] - 0.1 * grads[key])
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+def test_adam_training_lowers_the_cost(kind):
+    import optimizers
+
+    params, xs, _ = problem(kind, 9, m=16)
+    y = (xs[0, :1] > 0).astype(float) * np.ones((2, 1))  # recall the first input
+    cost = rec.rnn_cost if kind == "rnn" else rec.lstm_cost
+    new, _ = rec.train(params, xs, y, optimizer=optimizers.make("adam", 0.05),
+                       steps=100, batch_size=8, rng=np.random.default_rng(0))
+    assert cost(new, xs, y) < 0.5 * cost(params, xs, y)
+
+
+def test_train_refuses_bad_input():
+    import optimizers
+
+    params, xs, y = problem("rnn", 0)
+    rng = np.random.default_rng(0)
+    with pytest.raises(TypeError, match="step"):
+        rec.train(params, xs, y, optimizer="adam", steps=1, batch_size=2, rng=rng)
+    with pytest.raises(ValueError, match="batch_size"):
+        rec.train(params, xs, y, optimizer=optimizers.make("adam", 0.1), steps=1,
+                  batch_size=99, rng=rng)
+    with pytest.raises(ValueError, match="steps"):
+        rec.train(params, xs, y, optimizer=optimizers.make("adam", 0.1), steps=0,
+                  batch_size=2, rng=rng)
