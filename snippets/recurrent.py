@@ -135,6 +135,7 @@ def rnn_backward(params: Params, xs: np.ndarray, y: np.ndarray,
     return _rnn_backward(params, xs, y, activation)
 
 
+# --8<-- [start:bptt]
 def _rnn_backward(p, xs, y, activation="tanh"):
     zs, hs, a = _rnn_forward(p, xs, activation)
     prime = backprop.ACTIVATIONS[activation][1]
@@ -152,6 +153,7 @@ def _rnn_backward(p, xs, y, activation="tanh"):
                        np.broadcast_to(xs, xs.shape)) / m
     g["b"] = errors.sum(axis=(0, -1))[..., None] / m
     return {key: g[key] for key in RNN_KEYS}, errors
+# --8<-- [end:bptt]
 
 
 def step_gradients(errors: np.ndarray, hs: np.ndarray, xs: np.ndarray
@@ -214,6 +216,7 @@ def lstm_backward(params: Params, xs: np.ndarray, y: np.ndarray
     return _lstm_backward(params, xs, y)
 
 
+# --8<-- [start:lstm]
 def _lstm_backward(p, xs, y):
     s, a = _lstm_forward(p, xs)
     m = xs.shape[-1]
@@ -242,6 +245,7 @@ def _lstm_backward(p, xs, y):
             dh = dh + p[f"W_{q}"].mT @ dz[q]
         dc_next = dc * f
     return grads, errors
+# --8<-- [end:lstm]
 
 
 def lstm_cost(params: Params, xs: np.ndarray, y: np.ndarray) -> float:
