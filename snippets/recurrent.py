@@ -183,25 +183,37 @@ def rnn_cost(params: Params, xs: np.ndarray, y: np.ndarray,
 
 def lstm_forward(params: Params, xs: np.ndarray) -> tuple[dict, np.ndarray]:
     """Run the LSTM over ``xs`` (T, d, m); return ``(states, a)``. ``states`` holds
-    arrays over time: "i", "f", "o", "g" (T, n, m), the cells "c" and the outputs
-    "h" (T+1, n, m) with c_0 = h_0 = 0; a = σ(V h_T + c) has shape (k, m)."""
+    arrays over time: "i", "f", "o", "g" (T, n, m) (and all four stacked as
+    "gates", (T, 4n, m)), the cells "c" and the outputs "h" (T+1, n, m) with
+    c_0 = h_0 = 0; a = σ(V h_T + c) has shape (k, m)."""
     xs = _check_lstm(params, xs)
     return _lstm_forward(params, xs)
 
 
+def _joined(p, name):
+    """The four gates' W (or U, b) stacked row-wise, in the order i, f, o, g: one
+    product then computes every gate's input at once."""
+    return np.concatenate([p[f"{name}_{g}"] for g in GATES], axis=-2)
+
+
 def _lstm_forward(p, xs):
-    squash = {"i": backprop.sigmoid, "f": backprop.sigmoid, "o": backprop.sigmoid,
-              "g": np.tanh}
+    n = p["W_i"].shape[-2]
+    W, U, b = (_joined(p, name) for name in ("W", "U", "b"))
     h = np.zeros(np.broadcast_shapes(p["b_i"].shape, (1, xs.shape[-1])))
-    s = {g: [] for g in GATES} | {"c": [h], "h": [h]}
+    gates, cs, hs = [], [h], [h]
     for x in xs:
-        for g in GATES:
-            s[g].append(squash[g](p[f"W_{g}"] @ h + p[f"U_{g}"] @ x + p[f"b_{g}"]))
-        s["c"].append(s["f"][-1] * s["c"][-1] + s["i"][-1] * s["g"][-1])
-        h = s["o"][-1] * np.tanh(s["c"][-1])
-        s["h"].append(h)
+        z = W @ h + U @ x + b  # (4n, m): the inputs of gates i, f, o, g
+        act = np.concatenate([backprop.sigmoid(z[..., :3 * n, :]),
+                              np.tanh(z[..., 3 * n:, :])], axis=-2)
+        i, f, o, g = (act[..., q * n:(q + 1) * n, :] for q in range(4))
+        cs.append(f * cs[-1] + i * g)
+        h = o * np.tanh(cs[-1])
+        gates.append(act)
+        hs.append(h)
     a = backprop.sigmoid(p["V"] @ h + p["c"])
-    return {key: np.stack(v) for key, v in s.items()}, a
+    gates = np.stack(gates)
+    states = {q: gates[..., k * n:(k + 1) * n, :] for k, q in enumerate(GATES)}
+    return states | {"gates": gates, "c": np.stack(cs), "h": np.stack(hs)}, a
 
 
 def lstm_backward(params: Params, xs: np.ndarray, y: np.ndarray
@@ -219,11 +231,11 @@ def lstm_backward(params: Params, xs: np.ndarray, y: np.ndarray
 # --8<-- [start:lstm]
 def _lstm_backward(p, xs, y):
     s, a = _lstm_forward(p, xs)
-    m = xs.shape[-1]
+    n, m = p["W_i"].shape[-2], xs.shape[-1]
+    W = _joined(p, "W")
     delta_out = a - y
-    grads = {key: 0.0 for key in LSTM_KEYS}
-    grads["V"] = delta_out @ s["h"][-1].mT / m
-    grads["c"] = delta_out.sum(-1, keepdims=True) / m
+    g_V, g_c = delta_out @ s["h"][-1].mT / m, delta_out.sum(-1, keepdims=True) / m
+    g_W, g_U, g_b = 0.0, 0.0, 0.0  # the four gates' gradients, stacked
     dh = p["V"].mT @ delta_out  # ∂C_x/∂h_T
     dc_next = 0.0  # ∂C_x/∂c_{t+1} · f_{t+1}: the path along the cell
     errors = np.empty_like(s["c"][1:])
@@ -233,18 +245,22 @@ def _lstm_backward(p, xs, y):
         tanh_c = np.tanh(c)
         dc = dh * o * backprop.tanh_prime(c, tanh_c) + dc_next
         errors[t] = dc
-        dz = {"i": dc * g * backprop.sigmoid_prime(None, i),  # ∂C_x/∂(gate input)
-              "f": dc * c_prev * backprop.sigmoid_prime(None, f),
-              "o": dh * tanh_c * backprop.sigmoid_prime(None, o),
-              "g": dc * i * backprop.tanh_prime(None, g)}
-        dh = 0.0
-        for q in GATES:
-            grads[f"W_{q}"] = grads[f"W_{q}"] + dz[q] @ h_prev.mT / m
-            grads[f"U_{q}"] = grads[f"U_{q}"] + dz[q] @ xs[t].mT / m
-            grads[f"b_{q}"] = grads[f"b_{q}"] + dz[q].sum(-1, keepdims=True) / m
-            dh = dh + p[f"W_{q}"].mT @ dz[q]
+        # ∂C_x/∂(input of each gate): what the gate multiplies, times its slope
+        dz = np.concatenate([dc * g * backprop.sigmoid_prime(None, i),
+                             dc * c_prev * backprop.sigmoid_prime(None, f),
+                             dh * tanh_c * backprop.sigmoid_prime(None, o),
+                             dc * i * backprop.tanh_prime(None, g)], axis=-2)
+        g_W = g_W + dz @ h_prev.mT
+        g_U = g_U + dz @ xs[t].mT
+        g_b = g_b + dz.sum(-1, keepdims=True)
+        dh = W.mT @ dz  # through every gate into h_{t-1}
         dc_next = dc * f
-    return grads, errors
+    grads = {}
+    for k, q in enumerate(GATES):
+        rows = slice(k * n, (k + 1) * n)
+        for name, total in (("W", g_W), ("U", g_U), ("b", g_b)):
+            grads[f"{name}_{q}"] = total[..., rows, :] / m
+    return grads | {"V": g_V, "c": g_c}, errors
 # --8<-- [end:lstm]
 
 

@@ -46,7 +46,8 @@ def test_short_lags_are_solved_by_every_network(data, v):
 
 
 def test_at_lag_20_the_lstm_solves_more_and_at_40_neither_does(data, v):
-    assert v["lstm_20_solved"] == 8 and 2 <= v["rnn_20_solved"] <= 6
+    assert 6 <= v["lstm_20_solved"] <= 8 and 2 <= v["rnn_20_solved"] <= 6
+    assert v["lstm_20_solved"] > v["rnn_20_solved"]
     assert v["lstm_40_solved"] <= 2 and v["rnn_40_solved"] <= 2
     for T in rl.LAGS:
         for kind in rl.KINDS:
