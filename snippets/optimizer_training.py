@@ -271,6 +271,9 @@ def values(d: dict) -> dict:
             "sgd_ratio_low": low["grad_ratio"], "sgd_ratio_stable": high["grad_ratio"],
             "sgd_unstable": unstable, "sgd_ratio_unstable": over["grad_ratio"],
             "sgd_first_gain": high["first_step"] / low["first_step"],
+            "sgd_eta_gain": stable / GRIDS["sgd"][0],
+            "sgd_unstable_diverged": over["diverged"],
+            "n_momentum_rates": len(GRIDS["momentum"]),
             "adam_speedup": out["sgd_escape"] / out["adam_escape"]}
     return out
 

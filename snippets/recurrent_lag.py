@@ -90,7 +90,8 @@ def measure() -> dict:
 
 def values(d: dict) -> dict:
     out = {"n": N, "n_seeds": N_SEEDS, "steps": STEPS, "batch": BATCH, "eta": ETA,
-           "n_train": N_TRAIN, "n_test": N_TEST, "success": SUCCESS}
+           "n_train": N_TRAIN, "n_test": N_TEST, "success": SUCCESS,
+           "lags": ", ".join(map(str, LAGS[:-1])) + f" and {LAGS[-1]}"}
     for T, runs in d.items():
         for kind, r in runs.items():
             out[f"{kind}_{T}_solved"] = int((r["accuracy"] >= SUCCESS).sum())
