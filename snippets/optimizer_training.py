@@ -73,9 +73,10 @@ FIGURES = {
         alt="Line chart with a logarithmic vertical axis: under SGD, the ratio of "
         "the output layer's to the first hidden layer's root-mean-square gradient "
         "per parameter, per epoch, one line per learning rate. The lines for the "
-        "two smaller rates start in the hundreds and fall only as training goes "
-        "on; the next larger rate stays near ten thousand; the largest ends after "
-        "its first epoch, because every network diverged.",
+        "two smaller rates stay in the hundreds and fall only late in training; "
+        "the next larger rate rises within a few epochs to about twenty thousand "
+        "and stays there; the largest ends after its first epoch, because every "
+        "network diverged.",
         caption=r"SGD: root-mean-square gradient per parameter of the output layer "
         r"over that of layer 2, per epoch (median over steps and seeds), for each "
         r"\(\eta\) of the grid. Under SGD the same ratio holds for the steps.",
@@ -271,6 +272,9 @@ def values(d: dict) -> dict:
             "sgd_ratio_low": low["grad_ratio"], "sgd_ratio_stable": high["grad_ratio"],
             "sgd_unstable": unstable, "sgd_ratio_unstable": over["grad_ratio"],
             "sgd_first_gain": high["first_step"] / low["first_step"],
+            "sgd_eta_gain": stable / GRIDS["sgd"][0],
+            "sgd_unstable_diverged": over["diverged"],
+            "n_momentum_rates": len(GRIDS["momentum"]),
             "adam_speedup": out["sgd_escape"] / out["adam_escape"]}
     return out
 

@@ -69,7 +69,7 @@ FIGURES = {
         "(right) RNNs. Every point lies below the dashed bound gamma times "
         "lambda one. The rate stays below 1 left of the dotted threshold "
         "1 over gamma and crosses 1 only well to its right: near 2.3 for tanh "
-        "and near 40 for sigmoid.",
+        "and near 30 for sigmoid.",
         caption=r"Per-step rate \((\lVert\delta_1\rVert/\lVert\delta_T\rVert)"
         r"^{1/(T-1)}\) of Nielsen's error through time against \(\lambda_1(W)\): "
         r"geometric mean over the networks of each scale; shaded, their range. Dotted: "

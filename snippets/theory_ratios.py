@@ -221,7 +221,8 @@ def values(d: dict) -> dict:
     out = {"factor": FACTOR, "n_seeds": N_SEEDS, "n_hidden": N_HIDDEN, "m": M,
            "k_se": K_SE,
            "widths": ", ".join(map(str, WIDTHS)), "n_train": N_TRAIN,
-           "digits_sizes": str(DIGITS_SIZES)}
+           "digits_sizes": str(DIGITS_SIZES), "width_small": WIDTHS[0],
+           "width_mid": WIDTHS[1], "width_large": WIDTHS[2]}
     for activation, (sigma_w2, sigma_b2) in SETTINGS.items():
         chi = meanfield.chi_1(activation, sigma_w2, sigma_b2)
         out[f"{activation}_sigma_w2"], out[f"{activation}_sigma_b2"] = (

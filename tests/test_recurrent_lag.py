@@ -23,6 +23,7 @@ def test_settings_were_fixed_before_the_run(v):
         8, 8, 300, 32, 0.01)
     assert (v["n_train"], v["n_test"], v["success"]) == (512, 512, 0.9)
     assert rl.LAGS == (5, 10, 20, 40) and rl.SEED == 0
+    assert v["lags"] == "5, 10, 20 and 40"
 
 
 def test_the_task_hides_one_bit_among_distractors():

@@ -184,6 +184,7 @@ def test_quoted_beta_by_hand(v):
 
 def test_quoted_setup(v):
     assert v["n_seeds"] >= 50 and v["widths"] == "2, 30, 256"
+    assert (v["width_small"], v["width_mid"], v["width_large"]) == tr.WIDTHS
     assert v["k_se"] == 4 and v["factor"] == 2
     assert v["n_hidden"] == tr.N_HIDDEN and v["m"] == tr.M
     assert v["digits_sizes"] == "[64, 30, 30, 30, 30, 10]" and v["n_train"] == 1000
