@@ -24,6 +24,7 @@ import numpy as np
 
 import backprop
 import plotstyle
+import stacked
 
 SEED = 0
 N_SEEDS = 2000  # random networks per (width, initialization)
@@ -100,13 +101,15 @@ def sample(width: int, scheme: str, k: int) -> tuple[list, list, np.ndarray,
 
 def layer_norms(weights: list, biases: list, x: np.ndarray,
                 y: np.ndarray) -> np.ndarray:
-    """Row 0: ||δ^l|| (weights and biases); row 1: ||∂C/∂b^l||; for l = 2..L."""
-    nabla_w, nabla_b, _ = backprop.backward(weights, biases, x, y)
-    layers = range(2, len(weights) + 2)
-    full = [np.linalg.norm(backprop.layer_gradient(nabla_w, nabla_b, l))
-            for l in layers]
-    bias = [np.linalg.norm(nabla_b[l - 2]) for l in layers]
-    return np.array([full, bias])  # (2, L - 1)
+    """Row 0: ||δ^l|| (weights and biases); row 1: ||∂C/∂b^l||; for l = 2..L.
+
+    Stacked (stacked.py), for every network at once: parameters, x and y with the
+    stack axis first, and a result of shape (networks, 2, L - 1)."""
+    nabla_w, nabla_b, _ = stacked.backward(weights, biases, x, y)
+    # squared norms of each layer's ∂C/∂w^l_jk and ∂C/∂b^l_j, per network
+    w2 = np.stack([np.sum(g * g, axis=(-2, -1)) for g in nabla_w], axis=-1)
+    b2 = np.stack([np.sum(g * g, axis=(-2, -1)) for g in nabla_b], axis=-1)
+    return np.stack([np.sqrt(w2 + b2), np.sqrt(b2)], axis=1)
 
 
 def chain_statistics(norms: np.ndarray) -> dict:
@@ -155,17 +158,14 @@ def lower_bound(products: np.ndarray, width: int) -> np.ndarray:
 
 def run_networks(width: int, scheme: str) -> dict:
     """Norms, chain statistics and bounds over N_SEEDS networks."""
-    norms, weights = [], []
-    for k in range(N_SEEDS):
-        w, b, x, y = sample(width, scheme, k)
-        norms.append(layer_norms(w, b, x, y))
-        weights.append(w)
-    norms = np.array(norms)  # (N_SEEDS, 2 measures, L - 1)
-    spectral = np.stack([np.linalg.norm(np.array(layer), 2, axis=(1, 2))
-                         for layer in zip(*weights)], axis=1)  # (N_SEEDS, L - 1)
+    weights, biases, x, y = zip(*(sample(width, scheme, k) for k in range(N_SEEDS)))
+    weights, biases = stacked.stack(list(zip(weights, biases, strict=True)))
+    norms = layer_norms(weights, biases, np.stack(x), np.stack(y))
+    spectral = np.stack([np.linalg.norm(w, 2, axis=(1, 2)) for w in weights],
+                        axis=1)  # (N_SEEDS, L - 1)
     bound, products = step_bound(spectral, width)
     return {
-        "norms": norms,
+        "norms": norms,  # (N_SEEDS, 2 measures, L - 1)
         "stats": {m: chain_statistics(norms[:, i]) for i, m in enumerate(MEASURES)},
         "bound": bound,
         "products": products,

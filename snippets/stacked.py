@@ -42,9 +42,10 @@ def forward(weights: Params, biases: Params, x: np.ndarray,
             activation: str = "sigmoid", output: str = "sigmoid"
             ) -> tuple[Params, Params]:
     """``backprop.forward`` of every network in the stack, on the same batch
-    ``x``; parameters may be non-finite (see the module's docstring)."""
+    ``x`` or on one batch per network (``x`` of shape (S, sizes[0], m)); parameters
+    may be non-finite (see the module's docstring)."""
     x = backprop._check_array(x, "x")
-    _check_stack(weights, biases, x)
+    _check_stack(weights, biases, x, own_batches=True)
     backprop._check_options(activation, output, "quadratic")
     return backprop._forward(weights, biases, x, activation, output)
 
@@ -53,13 +54,15 @@ def backward(weights: Params, biases: Params, x: np.ndarray, y: np.ndarray,
              activation: str = "sigmoid", output: str = "sigmoid",
              cost: str = "cross_entropy") -> tuple[Params, Params, Params]:
     """``backprop.backward`` of every network in the stack, on the same batch
-    ``x``, ``y`` (one column per example). Every result has the stack axis first.
-    Parameters may be non-finite (a diverged network): that network's results are
-    then inf or nan."""
+    ``x``, ``y`` (one column per example), or each network on its own batch:
+    ``x[s]``, ``y[s]`` with shapes (S, sizes[0], m) and (S, sizes[-1], m). Every
+    result has the stack axis first. Parameters may be non-finite (a diverged
+    network): that network's results are then inf or nan."""
     x, y = backprop._check_array(x, "x"), backprop._check_array(y, "y")
-    _check_stack(weights, biases, x)
+    _check_stack(weights, biases, x, own_batches=True)
     backprop._check_options(activation, output, cost)
-    backprop._check_target_shape(y, (weights[-1].shape[1], x.shape[-1]))
+    backprop._check_target_shape(y, (*x.shape[:-2], weights[-1].shape[1],
+                                     x.shape[-1]))
     return backprop._backward(weights, biases, x, y, activation, output, cost)
 
 
@@ -104,9 +107,11 @@ def train(weights: Params, biases: Params, x: np.ndarray, y: np.ndarray, *,
         lmbda=lmbda, record=record, clip=clip, optimizer=optimizer, **net_options)
 
 
-def _check_stack(weights: Params, biases: Params, x: np.ndarray) -> None:
+def _check_stack(weights: Params, biases: Params, x: np.ndarray,
+                 own_batches: bool = False) -> None:
     """Shapes only (values may be non-finite): stacks of the same S networks
-    that chain like backprop's, fed by x of shape (sizes[0], m)."""
+    that chain like backprop's, fed by x of shape (sizes[0], m), or, if
+    ``own_batches``, also (S, sizes[0], m): one batch per network."""
     if not isinstance(weights, (list, tuple)) or not isinstance(biases, (list, tuple)):
         raise TypeError("weights and biases must be lists of stacked numpy arrays")
     if not weights or len(weights) != len(biases):
@@ -119,7 +124,12 @@ def _check_stack(weights: Params, biases: Params, x: np.ndarray) -> None:
         if p.shape[0] != weights[0].shape[0]:
             raise ValueError(f"parameter array {i} stacks {p.shape[0]} networks, "
                              f"weights[0] stacks {weights[0].shape[0]}")
+    shape = np.shape(x)
+    if own_batches and len(shape) == 3:
+        if shape[0] != weights[0].shape[0]:
+            raise ValueError(f"x holds {shape[0]} batches for a stack of "
+                             f"{weights[0].shape[0]} networks: give one per network")
+        shape = shape[1:]
     # The rest as backprop checks one network, on zeros of the same shapes.
     backprop._check_network([np.zeros(w.shape[1:]) for w in weights],
-                            [np.zeros(b.shape[1:]) for b in biases],
-                            np.zeros(np.shape(x)))
+                            [np.zeros(b.shape[1:]) for b in biases], np.zeros(shape))

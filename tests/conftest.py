@@ -3,6 +3,7 @@
 import os
 import pickle
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -38,17 +39,33 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
-def build_clean(dest: Path) -> Path:
-    """Copy the project to ``dest`` and build it there from an empty figure cache."""
+def start_build(dest: Path, nice: int = 0) -> tuple[subprocess.Popen, Path]:
+    """Copy the project to ``dest`` and start building it there, strict, from an
+    empty figure cache; ``nice`` lowers the build's priority (and its snippets')."""
     project = copy_project(dest)
     env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", NO_MKDOCS_2_WARNING="1")
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"],
-        cwd=project, capture_output=True, text=True, env=env,
-    )
-    assert proc.returncode == 0, f"mkdocs build failed:\n{proc.stdout}{proc.stderr}"
+    with open(dest.parent / f"{dest.name}.log", "w") as log:  # not a pipe: never full
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "build", "--strict"],
+            cwd=project, stdout=log, stderr=subprocess.STDOUT, env=env,
+            start_new_session=True,  # so that a kill reaches its snippets too
+            preexec_fn=(lambda: os.nice(nice)) if nice else None,
+        )
+    return proc, project
+
+
+def finish_build(proc: subprocess.Popen, project: Path) -> Path:
+    """Wait for :func:`start_build`'s build; fail with its log if it failed."""
+    proc.wait()
+    log = (project.parent / f"{project.name}.log").read_text()
+    assert proc.returncode == 0, f"mkdocs build in {project} failed:\n{log}"
     FIGURE_CACHES.append(project / ".cache" / "figures")
     return project / "site"
+
+
+def build_clean(dest: Path) -> Path:
+    """Copy the project to ``dest`` and build it there from an empty figure cache."""
+    return finish_build(*start_build(dest))
 
 
 class _SnippetUnpickler(pickle.Unpickler):
@@ -80,21 +97,45 @@ def measured(module: ModuleType):
     return module.measure()
 
 
+SECOND_BUILD = "test_two_clean_builds_are_byte_identical"
+SECOND: list = []  # the background build that SECOND_BUILD compares with built_site
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests that need the built site run first, so the snippet tests after them
-    reuse that build's measurements (``measured``) instead of recomputing them."""
-    items.sort(key=lambda item: "built_site" not in getattr(item, "fixturenames", ()))
+    reuse that build's measurements (``measured``) instead of recomputing them.
+    The comparison of two clean builds runs last: the second build runs in the
+    background meanwhile (see ``built_site``)."""
+    items.sort(key=lambda item: (item.name == SECOND_BUILD,
+                                 "built_site" not in getattr(item, "fixturenames", ())))
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
+def built_site(request, tmp_path_factory) -> Path:
     """The site as a fresh clone builds it: strict, with an empty figure cache.
 
     BUILT_SITE=path reuses a site built beforehand (quicker while editing tests).
+    If the session compares two clean builds, the second one starts as soon as this
+    one is done, at a lower priority: most tests use one core, and the build takes
+    the other, so comparing them costs little more than one build.
     """
     if os.environ.get("BUILT_SITE"):
-        return Path(os.environ["BUILT_SITE"]).resolve()
-    return build_clean(tmp_path_factory.mktemp("build") / "a")
+        site = Path(os.environ["BUILT_SITE"]).resolve()
+    else:
+        site = build_clean(tmp_path_factory.mktemp("build") / "a")
+    if any(item.name == SECOND_BUILD for item in request.session.items):
+        SECOND[:] = start_build(tmp_path_factory.mktemp("build") / "b", nice=10)
+    yield site
+    if SECOND and SECOND[0].poll() is None:  # the comparison did not run
+        os.killpg(SECOND[0].pid, signal.SIGKILL)
+        SECOND[0].wait()
+
+
+@pytest.fixture(scope="session")
+def second_clean_build(built_site) -> Path:
+    """The second clean build, waited for; see ``built_site``."""
+    assert SECOND, "the second build was not started"
+    return finish_build(*SECOND)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -132,25 +132,72 @@ MATH_STATE = """() => ({
 })"""
 
 
-def test_every_page_loads_offline_with_math_and_images(built_site, visit):
-    problems = []
-    for path in page_paths(built_site):
-        v = visit(path)
-        math = v.page.evaluate(MATH_STATE)
-        broken = v.page.evaluate(IMAGES_OK)
-        body = v.page.inner_text("article")
-        if v.foreign:
-            problems.append(f"{path}: requests to other hosts {v.foreign}")
-        if v.bad_status:
-            problems.append(f"{path}: bad responses {v.bad_status}")
-        if v.errors:
-            problems.append(f"{path}: console errors {v.errors}")
-        if broken:
-            problems.append(f"{path}: images not loaded or without alt {broken}")
-        if math["errors"] or math["raw"]:
-            problems.append(f"{path}: math not typeset {math}")
-        if "\\(" in body or "$$" in body:
-            problems.append(f"{path}: raw TeX delimiters in the text")
+def _load_problems(path: str, v: Visit) -> list[str]:
+    """What is wrong with one loaded page: other hosts, bad responses, console
+    errors, broken images or images without alt text, untypeset math."""
+    math = v.page.evaluate(MATH_STATE)
+    broken = v.page.evaluate(IMAGES_OK)
+    body = v.page.inner_text("article")
+    found = []
+    if v.foreign:
+        found.append(f"{path}: requests to other hosts {v.foreign}")
+    if v.bad_status:
+        found.append(f"{path}: bad responses {v.bad_status}")
+    if v.errors:
+        found.append(f"{path}: console errors {v.errors}")
+    if broken:
+        found.append(f"{path}: images not loaded or without alt {broken}")
+    if math["errors"] or math["raw"]:
+        found.append(f"{path}: math not typeset {math}")
+    if "\\(" in body or "$$" in body:
+        found.append(f"{path}: raw TeX delimiters in the text")
+    return found
+
+
+def _axe_problems(path: str, v: Visit, rules: list[str] | None = None) -> list[str]:
+    """axe-core's serious and critical violations on one loaded page (only
+    ``rules``, if given)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": rules} if rules else None
+    found = []
+    for violation in Axe().run(v.page, options=options).response["violations"]:
+        if violation["impact"] in ("serious", "critical"):
+            targets = [n["target"] for n in violation["nodes"]][:3]
+            found.append(f"{path}: {violation['id']} ({violation['impact']}) "
+                         f"{targets}")
+    return found
+
+
+# The dark theme changes colours only: there axe checks the rules about colour,
+# the light pass checks every rule.
+COLOUR_RULES = {"dark": ["color-contrast", "link-in-text-block"]}
+
+
+@pytest.fixture(scope="module")
+def every_page(built_site, browser, server):
+    """``every_page(scheme)``: each page of the site loaded once in that colour
+    scheme, as {"load": problems, "axe": problems}. The tests below share these
+    loads (each takes seconds); a page with a problem leaves its screenshot."""
+    done = {}
+
+    def load_all(scheme: str) -> dict:
+        if scheme not in done:
+            done[scheme] = {"load": [], "axe": []}
+            for path in page_paths(built_site):
+                v = Visit(browser, server + path, scheme)
+                load = _load_problems(path, v)
+                axe = _axe_problems(path, v, COLOUR_RULES.get(scheme))
+                done[scheme]["load"] += load
+                done[scheme]["axe"] += axe
+                v.close(f"{scheme}-{path}".replace("/", "_"), bool(load or axe))
+        return done[scheme]
+
+    return load_all
+
+
+def test_every_page_loads_offline_with_math_and_images(every_page):
+    problems = every_page("light")["load"]
     assert not problems, "\n".join(problems)
 
 
@@ -200,17 +247,8 @@ def test_dark_preference_shows_dark_figures(visit):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_no_serious_accessibility_violations(built_site, visit, scheme):
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe, found = Axe(), []
-    for path in page_paths(built_site):
-        results = axe.run(visit(path, scheme).page)
-        for violation in results.response["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                targets = [n["target"] for n in violation["nodes"]][:3]
-                found.append(f"{path}: {violation['id']} ({violation['impact']}) "
-                             f"{targets}")
+def test_no_serious_accessibility_violations(every_page, scheme):
+    found = every_page(scheme)["axe"]
     assert not found, "\n".join(found)
 
 

@@ -9,8 +9,6 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import build_clean
-
 # Attributes through which a page loads something (links to read are fine).
 LOADING = {("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"),
            ("source", "srcset"), ("video", "src"), ("audio", "src"),
@@ -183,8 +181,8 @@ def test_snippet_sources_are_downloadable(built_site):
 
 
 @pytest.mark.build
-def test_two_clean_builds_are_byte_identical(built_site, tmp_path):
-    again = build_clean(tmp_path / "b")
+def test_two_clean_builds_are_byte_identical(built_site, second_clean_build):
+    again = second_clean_build
     cmp = filecmp.dircmp(built_site, again)
     differing = []
 

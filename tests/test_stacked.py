@@ -48,6 +48,19 @@ def test_backward_of_a_stack_is_backward_of_each_network(activation):
                 np.testing.assert_allclose(g[s], e, rtol=1e-12, atol=1e-15)
 
 
+def test_each_network_on_its_own_batch_is_backward_of_that_network():
+    nets = networks(3)
+    rng = np.random.default_rng(7)
+    x = rng.uniform(size=(3, 5, 4))  # network s gets the 4 examples x[s]
+    y = rng.uniform(size=(3, 3, 4))
+    got = stacked.backward(*stacked.stack([(w, b) for w, b, _ in nets]), x, y)
+    for s, (w, b, _) in enumerate(nets):
+        expected = backprop.backward(w, b, x[s], y[s])
+        for part, want in zip(got, expected, strict=True):
+            for g, e in zip(part, want, strict=True):
+                np.testing.assert_allclose(g[s], e, rtol=1e-12, atol=1e-15)
+
+
 @pytest.mark.parametrize("activation, lmbda, clip", [
     ("sigmoid", 0.0, None), ("tanh", 2.0, None), ("relu", 1.0, 0.3),
     ("sigmoid", 1.0, np.array([np.inf, 0.2, 0.05])),
@@ -113,6 +126,15 @@ BAD = {
                ValueError, r"x has shape \(4, 11\), expected \(5, m\)"),
     "y rows": (lambda w, b, x, y, r: stacked.backward(w, b, x, y[:2]),
                ValueError, r"y has shape \(2, 11\), expected \(3, 11\)"),
+    "a batch short": (lambda w, b, x, y, r: stacked.backward(
+        w, b, np.stack([x, x]), np.stack([y, y])),
+        ValueError, r"x holds 2 batches for a stack of 3 networks"),
+    "own y's rows": (lambda w, b, x, y, r: stacked.backward(
+        w, b, np.stack([x] * 3), np.stack([y[:2]] * 3)),
+        ValueError, r"y has shape \(3, 2, 11\), expected \(3, 3, 11\)"),
+    "own batches in train": (lambda w, b, x, y, r: stacked.train(
+        w, b, np.stack([x] * 3), np.stack([y] * 3), epochs=1, batch_size=2,
+        eta=0.1, rngs=r), ValueError, r"x has shape \(3, 5, 11\)"),
     "clip 0": (lambda w, b, x, y, r: stacked.train(
         w, b, x, y, epochs=1, batch_size=2, eta=0.1, rngs=r, clip=0.0),
         ValueError, r"clip must be positive"),
