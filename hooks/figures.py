@@ -6,9 +6,10 @@ A figure snippet is a ``snippets/*.py`` file with a top-level ``measure`` functi
 1. computes a cache key from the snippet's source, the sources of every local module
    it imports (directly or not), this hook's source, and the versions of Python and
    of the third-party distributions those files import;
-2. on a miss, runs ``python <snippet>.py --out DIR`` in a subprocess (in parallel,
-   one BLAS thread each) and stores the output under ``.cache/figures/``, outside
-   ``docs/`` so that ``mkdocs serve`` does not rebuild forever;
+2. on a miss, runs ``python <snippet>.py --out DIR`` as a fork of a process with
+   the heavy imports done (``snippet_runner.py``; in parallel, one BLAS thread
+   each) and stores the output under ``.cache/figures/``, outside ``docs/`` so
+   that ``mkdocs serve`` does not rebuild forever;
 3. adds the SVGs (``figures/``), data files (``data/``) and every snippet's source
    (``downloads/``) to the site as generated files;
 4. replaces ``{{ figure ID }}`` and ``{{ value SNIPPET.NAME }}`` (optionally with a
@@ -30,7 +31,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
@@ -40,7 +43,9 @@ from mkdocs.structure.files import File
 
 log = logging.getLogger("mkdocs.hooks.figures")
 
-HOOK_SOURCE = Path(__file__).read_bytes()
+# How snippets are run is part of what their output depends on.
+HOOK_SOURCE = Path(__file__).read_bytes() + Path(__file__).with_name(
+    "snippet_runner.py").read_bytes()
 PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s+([\w.]+)(?::([^}\s]*))?\s*\}\}")
 ANY_PLACEHOLDER = re.compile(r"\{\{.*?\}\}", re.S)
 THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -127,25 +132,53 @@ def is_figure_snippet(path: Path) -> bool:
 # ---------------------------------------------------------------- rendering
 
 
-def _render(snippet: Path, target: Path) -> tuple[str, float | None]:
-    """Make sure ``target`` holds the snippet's output; return (status, seconds)."""
+RUNNER = Path(__file__).with_name("snippet_runner.py")
+
+
+class _Runner:
+    """A ``snippet_runner.py`` process: runs one worker thread's snippets, each
+    in a fresh fork of a process that has the heavy imports done."""
+
+    def __init__(self):
+        env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0")
+        env.update({var: "1" for var in THREAD_VARS})
+        self.proc = subprocess.Popen([sys.executable, str(RUNNER)], env=env,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True)
+
+    def run(self, argv: list[str], cwd: Path, stdout: Path, stderr: Path) -> int:
+        job = {"argv": argv, "cwd": str(cwd), "stdout": str(stdout),
+               "stderr": str(stderr)}
+        self.proc.stdin.write(json.dumps(job) + "\n")
+        self.proc.stdin.flush()
+        status = self.proc.stdout.readline()
+        if not status:
+            raise PluginError(f"{RUNNER.name} stopped while running {argv[0]}")
+        return int(status)
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
+def _render(snippet: Path, target: Path, runner: Callable[[], _Runner]
+            ) -> tuple[str, float | None]:
+    """Make sure ``target`` holds the snippet's output; return (status, seconds).
+    ``runner()`` gives the calling thread's runner (started on first use)."""
     if (target / f"{snippet.stem}.json").is_file():
         return "cached", None
-    env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0")
-    env.update({var: "1" for var in THREAD_VARS})
     tmp = Path(tempfile.mkdtemp(prefix=f"{snippet.stem}-", dir=target.parent))
+    out, err = tmp / "stdout.txt", tmp / "stderr.txt"
     start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, str(snippet), "--out", str(tmp), "--keep-measured"],
-        capture_output=True, text=True, env=env, cwd=snippet.parent,
-    )
+    code = runner().run([str(snippet), "--out", str(tmp), "--keep-measured"],
+                        snippet.parent, out, err)
     seconds = time.perf_counter() - start
-    if proc.returncode != 0:
+    printed = err.read_text().strip() or out.read_text().strip()
+    out.unlink()
+    err.unlink()
+    if code != 0:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise PluginError(
-            f"figure snippet {snippet} failed (exit {proc.returncode}):\n"
-            f"{proc.stderr.strip() or proc.stdout.strip()}"
-        )
+        raise PluginError(f"figure snippet {snippet} failed (exit {code}):\n{printed}")
     try:
         tmp.rename(target)  # atomic: a half-written figure is never seen as cached
     except OSError:  # a concurrent build stored the same key first
@@ -168,13 +201,26 @@ def render_all(snippets_dir: Path, cache: Path) -> dict[str, Path]:
     for snippet in sorted(snippets_dir.glob("*.py")):
         if is_figure_snippet(snippet):
             jobs[snippet] = cache / f"{snippet.stem}@{cache_key(snippet)}"
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        futures = {s: pool.submit(_render, s, t) for s, t in jobs.items()}
-        for snippet, future in futures.items():
-            status, seconds = future.result()
-            detail = f"rendered in {seconds:.1f} s" if seconds is not None else status
-            log.info(f"figure snippet {snippet.name}: {detail}")
-            _prune(cache, snippet, jobs[snippet])
+    runners, local = [], threading.local()
+
+    def runner() -> _Runner:
+        if not hasattr(local, "runner"):
+            local.runner = _Runner()
+            runners.append(local.runner)
+        return local.runner
+
+    try:
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            futures = {s: pool.submit(_render, s, t, runner) for s, t in jobs.items()}
+            for snippet, future in futures.items():
+                status, seconds = future.result()
+                detail = (f"rendered in {seconds:.1f} s" if seconds is not None
+                          else status)
+                log.info(f"figure snippet {snippet.name}: {detail}")
+                _prune(cache, snippet, jobs[snippet])
+    finally:
+        for r in runners:
+            r.close()
     return {s.stem: t for s, t in jobs.items()}
 
 

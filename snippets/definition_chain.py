@@ -101,10 +101,14 @@ def sample(width: int, scheme: str, k: int) -> tuple[list, list, np.ndarray,
 
 def layer_norms(weights: list, biases: list, x: np.ndarray,
                 y: np.ndarray) -> np.ndarray:
-    """Row 0: ||δ^l|| (weights and biases); row 1: ||∂C/∂b^l||; for l = 2..L.
+    """Row 0: ||δ^l|| (weights and biases); row 1: ||∂C/∂b^l||; for l = 2..L."""
+    return stack_norms(*stacked.stack([(weights, biases)]), x[None], y[None])[0]
 
-    Stacked (stacked.py), for every network at once: parameters, x and y with the
-    stack axis first, and a result of shape (networks, 2, L - 1)."""
+
+def stack_norms(weights: list, biases: list, x: np.ndarray,
+                y: np.ndarray) -> np.ndarray:
+    """``layer_norms`` of every network of a stack (stacked.py) at once, each on
+    its own x[s] and y[s]: shape (networks, 2, L - 1)."""
     nabla_w, nabla_b, _ = stacked.backward(weights, biases, x, y)
     # squared norms of each layer's ∂C/∂w^l_jk and ∂C/∂b^l_j, per network
     w2 = np.stack([np.sum(g * g, axis=(-2, -1)) for g in nabla_w], axis=-1)
@@ -160,7 +164,7 @@ def run_networks(width: int, scheme: str) -> dict:
     """Norms, chain statistics and bounds over N_SEEDS networks."""
     weights, biases, x, y = zip(*(sample(width, scheme, k) for k in range(N_SEEDS)))
     weights, biases = stacked.stack(list(zip(weights, biases, strict=True)))
-    norms = layer_norms(weights, biases, np.stack(x), np.stack(y))
+    norms = stack_norms(weights, biases, np.stack(x), np.stack(y))
     spectral = np.stack([np.linalg.norm(w, 2, axis=(1, 2)) for w in weights],
                         axis=1)  # (N_SEEDS, L - 1)
     bound, products = step_bound(spectral, width)

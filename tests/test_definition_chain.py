@@ -15,7 +15,6 @@ import pytest
 
 import backprop
 import definition_chain as dc
-import stacked
 from conftest import measured
 from tryit import run_try_it, try_it_code
 
@@ -32,11 +31,6 @@ def data() -> dict:
 @pytest.fixture(scope="module")
 def vals(data) -> dict:
     return dc.values(data)
-
-
-def norms_of_one(weights, biases, x, y) -> np.ndarray:
-    """dc.layer_norms of a single network: a stack of one."""
-    return dc.layer_norms(*stacked.stack([(weights, biases)]), x[None], y[None])[0]
 
 
 # ------------------------------------------------------------- the set-up
@@ -68,7 +62,7 @@ def test_large_network_is_its_nielsen_twin_with_weights_scaled_by_sqrt_n_in():
 def test_delta_l_of_two_neuron_network_has_six_entries_from_backward():
     weights, biases, x, y = dc.sample(2, "nielsen", 0)
     nabla_w, nabla_b, _ = backprop.backward(weights, biases, x, y)
-    norms = norms_of_one(weights, biases, x, y)
+    norms = dc.layer_norms(weights, biases, x, y)
     for l in range(2, 7):
         delta = backprop.layer_gradient(nabla_w, nabla_b, l)
         assert delta.shape == (6,)
@@ -79,7 +73,7 @@ def test_delta_l_of_two_neuron_network_has_six_entries_from_backward():
 def test_bias_measure_is_nielsens_speed_on_hidden_layers():
     weights, biases, x, y = dc.sample(2, "nielsen", 3)
     _, nabla_b, _ = backprop.backward(weights, biases, x, y)
-    norms = norms_of_one(weights, biases, x, y)
+    norms = dc.layer_norms(weights, biases, x, y)
     np.testing.assert_allclose(norms[1, :-1], backprop.speeds(nabla_b), rtol=1e-12)
 
 
@@ -88,7 +82,7 @@ def test_delta_norm_is_bias_norm_times_sqrt_one_plus_activation_norm_squared():
         for k in range(50):
             weights, biases, x, y = dc.sample(width, "large", k)
             _, activations = backprop.forward(weights, biases, x)
-            full, bias = norms_of_one(weights, biases, x, y)
+            full, bias = dc.layer_norms(weights, biases, x, y)
             a_prev = np.array([np.sum(a**2) for a in activations[:-1]])
             np.testing.assert_allclose(full, bias * np.sqrt(1 + a_prev), rtol=1e-10)
 
@@ -292,7 +286,7 @@ def test_hand_picked_weights_reverse_the_chain():
     x, y = np.full((2, 1), 0.5), np.array([[1.0], [0.0]])
     zs, _ = backprop.forward(weights, biases, x)
     assert all(np.all(z == 0) for z in zs)
-    full = norms_of_one(weights, biases, x, y)[0]
+    full = dc.layer_norms(weights, biases, x, y)[0]
     assert full[0] > full[2] > full[4]
     assert full[0] / full[2] == pytest.approx(25.0**2)
 
@@ -429,7 +423,7 @@ def test_quoted_set_up_is_the_one_the_networks_were_drawn_with(data, vals):
 def test_quoted_example_is_the_drawn_network_and_its_steps(data, vals):
     assert vals["example"] == 0
     w, b, x, y = dc.sample(2, "nielsen", vals["example"])
-    full = norms_of_one(w, b, x, y)[0]
+    full = dc.layer_norms(w, b, x, y)[0]
     np.testing.assert_allclose(data["runs"][2, "nielsen"]["norms"][
         vals["example"], 0], full, rtol=1e-12)
     assert vals["example_step_42"] == pytest.approx(full[2] / full[0], rel=1e-12)
