@@ -110,8 +110,7 @@ def execute(source: Path, target: Path, cwd: Path) -> None:
         profile.mkdir()
         (profile / "ipython_kernel_config.py").write_text(KERNEL_CONFIG)
         env = dict(os.environ, MPLBACKEND=INLINE, PYTHONHASHSEED="0",
-                   IPYTHONDIR=ipython_dir)
-        env.update({var: "1" for var in figures.THREAD_VARS})
+                   IPYTHONDIR=ipython_dir, **figures.RUN_ENV)
         proc = subprocess.run(
             [sys.executable, "-c", EXECUTE, str(source), str(target), str(cwd)],
             capture_output=True, text=True, env=env,
