@@ -154,32 +154,35 @@ class _Runner:
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      text=True)
 
-    def run(self, argv: list[str], cwd: Path, stdout: Path, stderr: Path) -> int:
+    def run(self, argv: list[str], cwd: Path, stdout: Path, stderr: Path
+            ) -> tuple[int, float]:
+        """Run one snippet; return its exit status and the CPU seconds it used."""
         job = {"argv": argv, "cwd": str(cwd), "stdout": str(stdout),
                "stderr": str(stderr)}
         self.proc.stdin.write(json.dumps(job) + "\n")
         self.proc.stdin.flush()
-        status = self.proc.stdout.readline()
-        if not status:
+        reply = self.proc.stdout.readline()
+        if not reply:
             raise PluginError(f"{RUNNER.name} stopped while running {argv[0]}")
-        return int(status)
+        status, cpu = reply.split()
+        return int(status), float(cpu)
 
     def close(self) -> None:
         self.proc.stdin.close()
         self.proc.wait()
 
 
-def _render(snippet: Path, target: Path, runner: Callable[[], _Runner]
-            ) -> tuple[str, float | None]:
-    """Make sure ``target`` holds the snippet's output; return (status, seconds).
-    ``runner()`` gives the calling thread's runner (started on first use)."""
+def _render(snippet: Path, target: Path, runner: Callable[[], _Runner]) -> str:
+    """Make sure ``target`` holds the snippet's output; return what was done, for
+    the log. ``runner()`` gives the calling thread's runner (started on first
+    use)."""
     if (target / f"{snippet.stem}.json").is_file():
-        return "cached", None
+        return "cached"
     tmp = Path(tempfile.mkdtemp(prefix=f"{snippet.stem}-", dir=target.parent))
     out, err = tmp / "stdout.txt", tmp / "stderr.txt"
     start = time.perf_counter()
-    code = runner().run([str(snippet), "--out", str(tmp), "--keep-measured"],
-                        snippet.parent, out, err)
+    code, cpu = runner().run([str(snippet), "--out", str(tmp), "--keep-measured"],
+                             snippet.parent, out, err)
     seconds = time.perf_counter() - start
     printed = err.read_text().strip() or out.read_text().strip()
     out.unlink()
@@ -191,7 +194,7 @@ def _render(snippet: Path, target: Path, runner: Callable[[], _Runner]
         tmp.rename(target)  # atomic: a half-written figure is never seen as cached
     except OSError:  # a concurrent build stored the same key first
         shutil.rmtree(tmp, ignore_errors=True)
-    return "rendered", seconds
+    return f"rendered in {seconds:.1f} s ({cpu:.1f} s CPU)"
 
 
 def _prune(cache: Path, snippet: Path, keep: Path, age: float = 600.0) -> None:
@@ -221,10 +224,7 @@ def render_all(snippets_dir: Path, cache: Path) -> dict[str, Path]:
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
             futures = {s: pool.submit(_render, s, t, runner) for s, t in jobs.items()}
             for snippet, future in futures.items():
-                status, seconds = future.result()
-                detail = (f"rendered in {seconds:.1f} s" if seconds is not None
-                          else status)
-                log.info(f"figure snippet {snippet.name}: {detail}")
+                log.info(f"figure snippet {snippet.name}: {future.result()}")
                 _prune(cache, snippet, jobs[snippet])
     finally:
         for r in runners:

@@ -8,9 +8,10 @@ child runs ``python <snippet>.py ARGS`` would: ``__name__ == "__main__"``, its
 folder first on ``sys.path``, its own working directory, stdin empty.
 
 Protocol, one job at a time: a JSON line ``{"argv": [snippet, ...], "cwd": folder,
-"stdout": file, "stderr": file}`` on stdin; the child's exit status, as a line on
-stdout. The hook starts the process with the environment every snippet gets
-(``PYTHONHASHSEED=0``, ``MPLBACKEND=Agg``, one BLAS thread).
+"stdout": file, "stderr": file}`` on stdin; the child's exit status and the CPU
+seconds it used, as a line ``"STATUS SECONDS"`` on stdout. The hook starts the
+process with the environment every snippet gets (``PYTHONHASHSEED=0``,
+``MPLBACKEND=Agg``, ``figures.RUN_ENV``).
 """
 
 import io
@@ -83,8 +84,9 @@ def main() -> None:
                 sys.stdout.flush()
                 sys.stderr.flush()
                 os._exit(code)
-        _, status = os.waitpid(pid, 0)
-        print(os.waitstatus_to_exitcode(status), flush=True)
+        _, status, usage = os.wait4(pid, 0)
+        cpu = usage.ru_utime + usage.ru_stime
+        print(os.waitstatus_to_exitcode(status), f"{cpu:.2f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -42,29 +42,52 @@ def exercises(source: Path) -> list[tuple[str, str, str, str]]:
     return EXERCISE.findall(source.read_text())
 
 
-def run(source: Path, tmp_path: Path, text: str | None = None) -> nbformat.NotebookNode:
-    """Execute a notebook as a reader runs the download, next to the snippets it
-    imports, with the build's own code (hooks/notebooks.py); ``text`` replaces the
-    source. The answer check of every exercise is appended."""
+def run(source: Path, tmp_path: Path, text: str) -> nbformat.NotebookNode:
+    """Execute the notebook ``text`` as a reader runs the download of ``source``:
+    next to the snippets it imports, with the build's own code
+    (hooks/notebooks.py)."""
     for module in (ROOT / "snippets").glob("*.py"):
         shutil.copy(module, tmp_path)
-    keys = [number for _, _, number, _ in exercises(source)]
     notebook = tmp_path / source.name
-    notebook.write_text((text or source.read_text()) + CHECK.format(keys=keys))
+    notebook.write_text(text)
     target = tmp_path / f"{source.stem}.ipynb"
     hook.execute(notebook, target, tmp_path)
     return nbformat.read(target, as_version=4)
 
 
-def answers_match(nb) -> dict:
-    """The appended check's verdict: {exercise number: seen == answer}."""
-    return json.loads("".join(o["text"] for o in nb.cells[-1].outputs))
+def answers_match(cell) -> dict:
+    """An appended check's verdict: {exercise number: seen == answer}."""
+    return json.loads("".join(o["text"] for o in cell.outputs))
+
+
+def worked(source: Path) -> str:
+    """The notebook as a reader works its exercises: run top to bottom, then each
+    exercise cell run again with its constant changed as the exercise says. A
+    check after the notebook and one after the changed cells compare every
+    ``seen_k`` with its ``answer_k``."""
+    found = exercises(source)
+    check = CHECK.format(keys=[number for _, _, number, _ in found])
+    changed = []
+    for cell in jupytext.read(source).cells:
+        if cell.cell_type != "code" or not EXERCISE.search(cell.source):
+            continue
+        text = cell.source
+        for name, value, number, new in found:
+            text = text.replace(f"{name} = {value}  # exercise {number}: change to "
+                                f"{new}", f"{name} = {new}")
+        changed.append(f"\n# %%\n{text}\n")
+    assert len(changed) == len(found), "an exercise cell holds two exercises"
+    return source.read_text() + check + "".join(changed) + check
 
 
 @pytest.mark.parametrize("source", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs_and_shows_every_figure(source, tmp_path):
-    nb = run(source, tmp_path)
+def test_notebook_runs_and_shows_every_figure(source, built_site):
+    """On the notebook the build executed (and the site offers for download)."""
+    nb = nbformat.read(built_site / "notebooks" / source.stem / f"{source.stem}.ipynb",
+                       as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
+    assert len(code) == len([c for c in jupytext.read(source).cells
+                             if c.cell_type == "code"])
     outputs = [o for c in code for o in c.get("outputs", [])]
     assert outputs, f"{source.name} produced no output"
     assert not [o for o in outputs if o.output_type == "error"]
@@ -82,8 +105,6 @@ def test_notebook_runs_and_shows_every_figure(source, tmp_path):
             assert not images, cell.source
     alts = hook.figure_alts(nb)
     assert len(alts) == len(drawing) and all(len(a) > 40 for a in alts)
-    # Before the change, no exercise shows its answer already.
-    assert not any(answers_match(nb).values())
 
 
 @pytest.mark.parametrize("source", NOTEBOOKS, ids=lambda p: p.stem)
@@ -111,12 +132,14 @@ def test_notebook_ends_with_exercises_and_folded_answers(source):
 
 @pytest.mark.parametrize("source", NOTEBOOKS, ids=lambda p: p.stem)
 def test_each_exercise_with_its_change_gives_its_answer(source, tmp_path):
-    text = source.read_text()
-    for name, value, number, new in exercises(source):
-        old = f"{name} = {value}  # exercise {number}: change to {new}"
-        text = text.replace(old, f"{name} = {new}")
-    assert answers_match(run(source, tmp_path, text)) == {
-        number: True for _, _, number, _ in exercises(source)}
+    nb = run(source, tmp_path, worked(source))
+    numbers = [number for _, _, number, _ in exercises(source)]
+    checks = [c for c in nb.cells if c.source.startswith("import json as _json")]
+    assert len(checks) == 2
+    before, after = (answers_match(c) for c in checks)
+    # Before the change no exercise shows its answer already; after it, each does.
+    assert before == {number: False for number in numbers}
+    assert after == {number: True for number in numbers}
 
 
 def test_a_figure_without_alt_text_is_refused(tmp_path):
