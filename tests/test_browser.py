@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -182,29 +183,37 @@ def _axe_problems(path: str, v: Visit, rules: list[str] | None = None) -> list[s
 COLOUR_RULES = {"dark": ["color-contrast", "link-in-text-block"]}
 
 
+def _pass(site: Path, server: str, scheme: str) -> dict:
+    """Each page of ``site`` loaded once in ``scheme``, in a browser of its own:
+    {"load": problems, "axe": problems}. The pages share one browser context (and
+    its cache); a page with a problem leaves its screenshot."""
+    from playwright.sync_api import sync_playwright
+
+    found = {"load": [], "axe": []}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = new_context(browser, scheme)
+        for path in page_paths(site):
+            v = Visit(browser, server + path, scheme, context)
+            load = _load_problems(path, v)
+            axe = _axe_problems(path, v, COLOUR_RULES.get(scheme))
+            found["load"] += load
+            found["axe"] += axe
+            v.close(f"{scheme}-{path}".replace("/", "_"), bool(load or axe))
+        browser.close()
+    return found
+
+
 @pytest.fixture(scope="module")
-def every_page(built_site, browser, server):
-    """``every_page(scheme)``: each page of the site loaded once in that colour
-    scheme, as {"load": problems, "axe": problems}. The tests below share these
-    loads (each takes seconds; the pages of one scheme share a browser context,
-    and its cache); a page with a problem leaves its screenshot."""
-    done = {}
-
-    def load_all(scheme: str) -> dict:
-        if scheme not in done:
-            done[scheme] = {"load": [], "axe": []}
-            context = new_context(browser, scheme)
-            for path in page_paths(built_site):
-                v = Visit(browser, server + path, scheme, context)
-                load = _load_problems(path, v)
-                axe = _axe_problems(path, v, COLOUR_RULES.get(scheme))
-                done[scheme]["load"] += load
-                done[scheme]["axe"] += axe
-                v.close(f"{scheme}-{path}".replace("/", "_"), bool(load or axe))
-            context.close()
-        return done[scheme]
-
-    return load_all
+def every_page(built_site, server):
+    """``every_page(scheme)``: the result of :func:`_pass` for that scheme. Both
+    passes start on first use, side by side in two threads (each page takes
+    seconds to load and check), and the tests below share them."""
+    _require_chromium()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        passes = {scheme: pool.submit(_pass, built_site, server, scheme)
+                  for scheme in ("light", "dark")}
+        yield lambda scheme: passes[scheme].result()
 
 
 def test_every_page_loads_offline_with_math_and_images(every_page):
