@@ -136,12 +136,13 @@ def output_error(weights, biases, x, activation: str, rng) -> tuple[list, list]:
     stack when the output error δ^L is N(0, 1) noise drawn apart from the network
     (quadratic cost, identity output, targets y = a^L − δ^L): the theory's
     assumption that the error coming down is independent of the weights it meets.
-    Each network has its own targets, so this calls backprop's stacked core (as
-    stacked.py does)."""
+    Each network has its own targets, so each gets x as a batch of its own (a
+    read-only view, not a copy)."""
     zs, activations = stacked.forward(weights, biases, x, activation, "identity")
     y = activations[-1] - rng.normal(size=activations[-1].shape)
-    return zs, backprop._backward(weights, biases, x, y, activation, "identity",
-                                  "quadratic")[2]
+    own_x = np.broadcast_to(x, (len(y), *x.shape))
+    return zs, stacked.backward(weights, biases, own_x, y, activation, "identity",
+                                "quadratic")[2]
 
 
 def deep_network(activation: str, variances: tuple[float, float], width: int,
