@@ -104,9 +104,11 @@ SECOND: list = []  # the background build that SECOND_BUILD compares with built_
 def pytest_collection_modifyitems(config, items):
     """Tests that need the built site run first, so the snippet tests after them
     reuse that build's measurements (``measured``) instead of recomputing them.
-    The comparison of two clean builds runs last: the second build runs in the
-    background meanwhile (see ``built_site``)."""
+    The second clean build runs in the background meanwhile (see ``built_site``),
+    beside tests that use one core; the browser tests, which use both, come after
+    them, and the comparison of the two builds last."""
     items.sort(key=lambda item: (item.name == SECOND_BUILD,
+                                 item.get_closest_marker("browser") is not None,
                                  "built_site" not in getattr(item, "fixturenames", ())))
 
 
