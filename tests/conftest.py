@@ -119,7 +119,8 @@ def built_site(request, tmp_path_factory) -> Path:
     BUILT_SITE=path reuses a site built beforehand (quicker while editing tests).
     If the session compares two clean builds, the second one starts as soon as this
     one is done, at a lower priority: most tests use one core, and the build takes
-    the other, so comparing them costs little more than one build.
+    the other, so comparing them costs little more than one build. So do the
+    browser tests' passes over every page (test_browser.start_passes).
     """
     if os.environ.get("BUILT_SITE"):
         site = Path(os.environ["BUILT_SITE"]).resolve()
@@ -127,6 +128,10 @@ def built_site(request, tmp_path_factory) -> Path:
         site = build_clean(tmp_path_factory.mktemp("build") / "a")
     if any(item.name == SECOND_BUILD for item in request.session.items):
         SECOND[:] = start_build(tmp_path_factory.mktemp("build") / "b", nice=10)
+    if any(item.get_closest_marker("browser") for item in request.session.items):
+        import test_browser  # its page-by-page passes run beside the other tests
+
+        test_browser.start_passes(site)
     yield site
     if SECOND and SECOND[0].poll() is None:  # the comparison did not run
         os.killpg(SECOND[0].pid, signal.SIGKILL)

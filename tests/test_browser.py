@@ -40,11 +40,17 @@ def _require_chromium():
 
 @pytest.fixture(scope="module")
 def server(built_site):
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    httpd = serve(built_site)
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     httpd.shutdown()
+
+
+def serve(site: Path) -> http.server.ThreadingHTTPServer:
+    """Serve ``site`` on a free port of 127.0.0.1, from a daemon thread."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -204,16 +210,32 @@ def _pass(site: Path, server: str, scheme: str) -> dict:
     return found
 
 
+# The two passes of start_passes, once started: {scheme: future}.
+PASSES: dict = {}
+
+
+def start_passes(site: Path) -> dict:
+    """Start :func:`_pass` for both schemes, side by side in two threads, on
+    ``site`` served here; return {scheme: future}. ``built_site`` (conftest.py)
+    starts them as soon as the site is built, so that they run beside the other
+    tests; nothing is started without Chromium (the tests then skip or fail)."""
+    if not PASSES and Path(CHROMIUM).is_file():
+        httpd = serve(site)
+        server = f"http://127.0.0.1:{httpd.server_address[1]}/"
+        pool = ThreadPoolExecutor(max_workers=2)
+        PASSES.update({scheme: pool.submit(_pass, site, server, scheme)
+                       for scheme in ("light", "dark")})
+        pool.shutdown(wait=False)  # the passes run on; the server dies with pytest
+    return PASSES
+
+
 @pytest.fixture(scope="module")
-def every_page(built_site, server):
-    """``every_page(scheme)``: the result of :func:`_pass` for that scheme. Both
-    passes start on first use, side by side in two threads (each page takes
-    seconds to load and check), and the tests below share them."""
+def every_page(built_site):
+    """``every_page(scheme)``: the result of :func:`_pass` for that scheme (each
+    page takes seconds to load and check, so the tests below share them)."""
     _require_chromium()
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        passes = {scheme: pool.submit(_pass, built_site, server, scheme)
-                  for scheme in ("light", "dark")}
-        yield lambda scheme: passes[scheme].result()
+    passes = start_passes(built_site)
+    return lambda scheme: passes[scheme].result()
 
 
 def test_every_page_loads_offline_with_math_and_images(every_page):
