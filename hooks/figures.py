@@ -43,9 +43,9 @@ from mkdocs.structure.files import File
 
 log = logging.getLogger("mkdocs.hooks.figures")
 
-# How snippets are run is part of what their output depends on.
-HOOK_SOURCE = Path(__file__).read_bytes() + Path(__file__).with_name(
-    "snippet_runner.py").read_bytes()
+RUNNER = Path(__file__).with_name("snippet_runner.py")  # how snippets are run
+# Both are part of what a snippet's output depends on.
+HOOK_SOURCE = Path(__file__).read_bytes() + RUNNER.read_bytes()
 PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s+([\w.]+)(?::([^}\s]*))?\s*\}\}")
 ANY_PLACEHOLDER = re.compile(r"\{\{.*?\}\}", re.S)
 # What every snippet and notebook process gets in its environment: one BLAS thread
@@ -139,9 +139,6 @@ def is_figure_snippet(path: Path) -> bool:
 
 
 # ---------------------------------------------------------------- rendering
-
-
-RUNNER = Path(__file__).with_name("snippet_runner.py")
 
 
 class _Runner:
