@@ -178,7 +178,7 @@ def _forward(weights, biases, x, activation, output):
     f_hidden, f_out = ACTIVATIONS[activation][0], ACTIVATIONS[output][0]
     zs, activations = [], [x]
     for i, (w, b) in enumerate(zip(weights, biases, strict=True)):
-        z = _matmul(w, activations[-1]) + b  # (n_l, m)
+        z = w @ activations[-1] + b  # (n_l, m)
         zs.append(z)
         activations.append(f_out(z) if i == len(weights) - 1 else f_hidden(z))
     return zs, activations
@@ -196,13 +196,6 @@ def cost_value(
         terms = -(_xlogy(y, a) + _xlogy(1 - y, 1 - a))
         return float(np.sum(terms) / a.shape[1])
     raise ValueError(f"unknown cost {cost!r}; choose one of {COSTS}")
-
-
-def _matmul(p: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """The matrix product p @ q, computed as (qᵀ pᵀ)ᵀ: the same product, but with
-    a batch of many examples OpenBLAS runs this orientation markedly faster
-    (benchmarks/bench_backward.py)."""
-    return (q.mT @ p.mT).mT
 
 
 def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -249,11 +242,11 @@ def _backward(weights, biases, x, y, activation="sigmoid", output="sigmoid",
     prime = ACTIVATIONS[activation][1]
     for w, z, a in zip(reversed(weights[1:]), reversed(zs[:-1]),
                        reversed(activations[1:-1]), strict=True):
-        delta = _matmul(w.mT, delta) * prime(z, a)
+        delta = (w.mT @ delta) * prime(z, a)
         errors.insert(0, delta)
     # BP3 and BP4, averaged over the batch.
     nabla_b = [d.sum(axis=-1, keepdims=True) / m for d in errors]
-    nabla_w = [_matmul(d, a.mT) / m
+    nabla_w = [d @ a.mT / m
                for d, a in zip(errors, activations[:-1], strict=True)]
     return nabla_w, nabla_b, errors
 
