@@ -178,7 +178,8 @@ def _forward(weights, biases, x, activation, output):
     f_hidden, f_out = ACTIVATIONS[activation][0], ACTIVATIONS[output][0]
     zs, activations = [], [x]
     for i, (w, b) in enumerate(zip(weights, biases, strict=True)):
-        z = w @ activations[-1] + b  # (n_l, m)
+        z = w @ activations[-1]
+        z += b  # (n_l, m); in place, the same sum without a second array
         zs.append(z)
         activations.append(f_out(z) if i == len(weights) - 1 else f_hidden(z))
     return zs, activations
@@ -199,9 +200,10 @@ def cost_value(
 
 
 def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """x·ln y elementwise, with 0·ln 0 = 0 (the limit)."""
+    """x·ln y elementwise, with 0·ln 0 = 0 (the limit): where x = 0, y is
+    replaced by 1, whose logarithm is 0."""
     with np.errstate(divide="ignore"):
-        return np.where(x == 0, 0.0, x * np.log(np.where(x == 0, 1.0, y)))
+        return x * np.log(np.where(x == 0, 1.0, y))
 
 
 def backward(
@@ -485,9 +487,9 @@ def _check_sizes(sizes: Sequence[int]) -> None:
 def _check_array(a, name: str) -> np.ndarray:
     if not isinstance(a, np.ndarray):
         raise TypeError(f"{name} must be a numpy array, got {type(a).__name__}")
-    if not np.issubdtype(a.dtype, np.number) or np.iscomplexobj(a):
+    if a.dtype.kind not in "iuf":  # signed, unsigned, floating
         raise TypeError(f"{name} must hold real numbers, got dtype {a.dtype}")
-    if not np.all(np.isfinite(a)):
+    if not np.isfinite(a).all():
         raise ValueError(f"{name} contains non-finite values (nan or inf)")
     return a.astype(np.float64, copy=False)
 
