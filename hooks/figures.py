@@ -43,6 +43,9 @@ from mkdocs.structure.files import File
 
 log = logging.getLogger("mkdocs.hooks.figures")
 
+# mkdocs loads this hook as the module "hooks/figures.py", and notebooks.py imports
+# it as "figures": one module object for both, so they share its caches.
+sys.modules.setdefault("figures", sys.modules[__name__])
 RUNNER = Path(__file__).with_name("snippet_runner.py")  # how snippets are run
 # Both are part of what a snippet's output depends on.
 HOOK_SOURCE = Path(__file__).read_bytes() + RUNNER.read_bytes()
@@ -65,16 +68,23 @@ _state: dict = {}
 # ------------------------------------------------------------- import graph
 
 
-def _imports(path: Path) -> set[str]:
+def _imports(path: Path) -> frozenset[str]:
     """Top-level names of every module imported anywhere in ``path``."""
-    tree = ast.parse(path.read_bytes(), filename=str(path))
+    return _imported_names(path.read_bytes(), str(path))
+
+
+@functools.lru_cache(maxsize=512)
+def _imported_names(source: bytes, filename: str) -> frozenset[str]:
+    """``_imports`` of one source text. Every snippet's import graph passes through
+    ``backprop.py`` and the other shared modules, so each text is parsed once per
+    process; the key is the text itself, so an edited file is parsed again."""
     names = set()
-    for node in ast.walk(tree):
+    for node in ast.walk(ast.parse(source, filename=filename)):
         if isinstance(node, ast.Import):
             names.update(a.name.split(".")[0] for a in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             names.add(node.module.split(".")[0])
-    return names
+    return frozenset(names)
 
 
 def dependencies(
