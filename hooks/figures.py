@@ -119,13 +119,17 @@ def _distributions() -> dict[str, list[str]]:
 def _versions(modules: list[str]) -> list[str]:
     dists = _distributions()
     found = {d for m in modules for d in dists.get(m, [m])}
-    out = []
-    for dist in sorted(found):
-        try:
-            out.append(f"{dist}=={importlib.metadata.version(dist)}")
-        except importlib.metadata.PackageNotFoundError:
-            out.append(f"{dist}==?")
-    return out
+    return [f"{dist}=={_version(dist)}" for dist in sorted(found)]
+
+
+@functools.cache
+def _version(dist: str) -> str:
+    """The installed version of ``dist`` ("?" if none), looked up once per process
+    like the package scan: each lookup searches every entry of sys.path."""
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return "?"
 
 
 def cache_key(snippet: Path, folder: Path | None = None, salt: bytes = b"") -> str:
