@@ -84,7 +84,22 @@ def _imported_names(source: bytes, filename: str) -> frozenset[str]:
             names.update(a.name.split(".")[0] for a in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             names.add(node.module.split(".")[0])
+        elif found := _found_package(node):
+            names.add(found.split(".")[0])
     return frozenset(names)
+
+
+def _found_package(node: ast.AST) -> str | None:
+    """The package named in a call ``find_spec("name")``, if ``node`` is one: a
+    module that reads a package's files without importing it (``data.py`` with
+    scikit-learn's digits) still depends on its version."""
+    if not (isinstance(node, ast.Call) and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)):
+        return None
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return node.args[0].value if name == "find_spec" else None
 
 
 def dependencies(

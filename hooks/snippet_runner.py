@@ -1,7 +1,7 @@
 """Runs figure snippets for hooks/figures.py, each in a fresh fork of this process.
 
 This process imports the heavy libraries the snippets share (NumPy, Matplotlib,
-SciPy, scikit-learn) and draws one throwaway figure, once. Each job then runs in a
+SciPy) and draws one throwaway figure, once. Each job then runs in a
 child forked from it: the snippet starts with those imports done (about 1 s of CPU
 saved per snippet) and, being a fresh copy, sees nothing another snippet did. The
 child runs ``python <snippet>.py ARGS`` would: ``__name__ == "__main__"``, its
@@ -24,7 +24,6 @@ import traceback
 import matplotlib
 import numpy  # noqa: F401  (imported here so that children find it loaded)
 import scipy.special  # noqa: F401
-import sklearn.datasets  # noqa: F401
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import importlib.machinery
+import re
 import subprocess
 import sys
 import urllib.error
@@ -43,6 +45,21 @@ def test_digits_are_sklearn_pixels_divided_by_16(digits):
     x, y = digits
     np.testing.assert_array_equal(x * 16, raw.data.T)
     np.testing.assert_array_equal(y, raw.target)
+
+
+def test_digits_without_scikit_learn_name_the_package(monkeypatch):
+    monkeypatch.setattr(data.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ModuleNotFoundError, match="pip install scikit-learn"):
+        data.load_digits()
+
+
+def test_digits_missing_from_scikit_learn_name_the_path(monkeypatch, tmp_path):
+    spec = importlib.machinery.ModuleSpec("sklearn", None,
+                                          origin=str(tmp_path / "__init__.py"))
+    monkeypatch.setattr(data.importlib.util, "find_spec", lambda name: spec)
+    where = re.escape(str(tmp_path / "datasets" / "data" / "digits.csv.gz"))
+    with pytest.raises(FileNotFoundError, match=where):
+        data.load_digits()
 
 
 def test_importing_data_does_not_import_sklearn():

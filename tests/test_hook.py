@@ -176,6 +176,15 @@ def test_dependencies_are_followed_transitively(tmp_path):
     assert third == ["matplotlib", "numpy"]
 
 
+def test_a_package_found_without_importing_it_is_a_dependency(tmp_path):
+    (tmp_path / "a.py").write_text("import b\n")
+    (tmp_path / "b.py").write_text(
+        "import importlib.util\nspec = importlib.util.find_spec('sklearn')\n")
+    assert hook.dependencies(tmp_path / "a.py")[1] == ["sklearn"]
+    _, third = hook.dependencies(ROOT / "snippets" / "explorer_data.py")
+    assert "sklearn" in third  # data.py reads scikit-learn's digits
+
+
 def test_figure_snippets_are_recognised_by_their_measure_function(tmp_path):
     (tmp_path / "f.py").write_text(textwrap.dedent("""
         def measure():
