@@ -37,6 +37,9 @@ MEASURES = ("delta", "bias")  # ||δ^l|| (weights and biases), ||∂C/∂b^l|| (
 SCHEME_LABEL = {"nielsen": r"default, $w \sim N(0, 1/n_{\rm in})$",
                 "large": r"large, $w \sim N(0, 1)$"}
 
+# The bound figure's scatter is rasterized, its colours inside a PNG that
+# plotstyle.dark_svg cannot recolour: draw both themes.
+DRAW_DARK = True
 FIGURES = {
     "definition_chain_example": plotstyle.Figure(
         alt="Line chart with a logarithmic vertical axis: for one randomly drawn "

@@ -18,6 +18,9 @@ import two_neuron
 LABELLED = 3  # the book layer whose weights and biases carry labels in the figure
 NUDGED = (3, 1, 2)  # (l, j, k): the weight w^l_jk nudged in the dependency table
 H = 1e-3  # size of the nudge
+# The lit edges are palette[0] in the light theme but palette[4] in the dark one
+# (plotstyle.dark_svg would give palette[0]'s dark counterpart): draw both themes.
+DRAW_DARK = True
 
 FIGURES = {
     "network_diagram": plotstyle.Figure(

@@ -4,10 +4,13 @@ A figure snippet defines, at top level:
 
 - ``FIGURES``: ``{figure_id: plotstyle.Figure(alt=..., caption=...)}``;
 - ``measure() -> dict``: the pure computation, the data its test asserts on;
-- ``draw(data, theme) -> {figure_id: matplotlib Figure}``: one drawing per figure,
-  called once with ``theme="light"`` and once with ``theme="dark"``, inside
-  ``rc(theme)``; it draws what ``measure`` returned (no formula computed again) and
-  takes explicit colours from ``palette(theme)`` and ``ink(theme)``;
+- ``draw(data, theme) -> {figure_id: matplotlib Figure}``: one drawing per figure
+  for ``theme`` ("light" or "dark"), called inside ``rc(theme)``; it draws what
+  ``measure`` returned (no formula computed again) and takes explicit colours from
+  ``palette(theme)`` and ``ink(theme)``. The dark drawing must differ from the light
+  one in those colours only: ``render`` draws the light theme and writes the dark
+  SVG by swapping the colours (``dark_svg``), unless the snippet sets
+  ``DRAW_DARK = True``, when ``draw`` is called for each theme;
 - optionally ``values(data) -> {name: number or str}``: numbers the pages quote
   (numbers inside Markdown tables or TeX are formatted with ``number``);
 - optionally ``files(data) -> {file name: str}``: data files the site publishes
@@ -26,6 +29,7 @@ import argparse
 import json
 import math
 import pickle
+import re
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -50,6 +54,14 @@ PALETTES = {
 }
 _INK = {"light": "#222222", "dark": "#e2e4e9"}
 _GRID = {"light": "#d0d0d0", "dark": "#4a4f5c"}
+# Each colour of the light theme and its dark counterpart, for dark_svg.
+_TO_DARK = {light.lower(): dark.lower() for light, dark in zip(
+    [*PALETTES["light"], _INK["light"], _GRID["light"]],
+    [*PALETTES["dark"], _INK["dark"], _GRID["dark"]], strict=True)}
+assert len(_TO_DARK) == len(PALETTES["light"]) + 2, "a light colour used twice"
+# A colour as matplotlib writes it; its element ids (m…, p…, C0_…, DejaVuSans-…)
+# never read as six hex digits.
+_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}\b")
 
 
 @dataclass(frozen=True)
@@ -150,6 +162,20 @@ def save_svg(fig, path: Path) -> None:
     plt.close(fig)
 
 
+def dark_svg(svg: str) -> str:
+    """The dark theme of a figure drawn in the light theme: ``svg`` with each of
+    the light theme's colours (palette, ink, grid) replaced by its dark counterpart.
+
+    Saving a figure lays it out twice (once for its tight bounding box), which is
+    most of what a figure costs; swapping colours in the text costs nothing.
+    Element ids stay those of the light drawing (matplotlib hashes some of them
+    from colours), so the result renders like, but is not byte for byte, the SVG
+    of ``draw(data, "dark")``.
+    """
+    return _HEX_COLOUR.sub(
+        lambda m: _TO_DARK.get(m.group().lower(), m.group()), svg)
+
+
 def _plain(value):
     """A JSON-ready copy of a value a snippet reports (numpy scalars included)."""
     if isinstance(value, np.generic):
@@ -162,7 +188,7 @@ def _plain(value):
 
 
 def render(module: ModuleType, out: Path, keep_measured: bool = False) -> dict:
-    """Run a figure snippet: measure, draw both themes, write SVGs and a manifest
+    """Run a figure snippet: measure, draw, write both themes' SVGs and a manifest
     (and, with ``keep_measured``, what measure() returned, pickled)."""
     name = Path(module.__file__).stem
     specs = getattr(module, "FIGURES", {})
@@ -173,8 +199,9 @@ def render(module: ModuleType, out: Path, keep_measured: bool = False) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     if keep_measured:  # the build keeps it: tests assert on the build's own result
         (out / f"{name}.measured.pickle").write_bytes(pickle.dumps(data, protocol=5))
-    for theme in THEMES:
-        with plt.rc_context(rc(theme)):
+    draw_dark = getattr(module, "DRAW_DARK", False)
+    for theme in THEMES if draw_dark else ("light",):
+        with plt.rc_context(rc(theme)):  # saving reads rc too (hash salt, facecolor)
             drawn = module.draw(data, theme) if specs else {}
             if set(drawn) != set(specs):
                 raise ValueError(
@@ -184,6 +211,10 @@ def render(module: ModuleType, out: Path, keep_measured: bool = False) -> dict:
             for fig_id, fig in drawn.items():
                 suffix = "" if theme == "light" else "-dark"
                 save_svg(fig, out / f"{fig_id}{suffix}.svg")
+    if not draw_dark:  # the dark theme by swapping the light one's colours
+        for fig_id in specs:
+            light = (out / f"{fig_id}.svg").read_bytes().decode("utf-8")
+            (out / f"{fig_id}-dark.svg").write_bytes(dark_svg(light).encode("utf-8"))
     values = getattr(module, "values", lambda d: {})(data)
     extra = getattr(module, "files", lambda d: {})(data)
     for file_name, text in extra.items():

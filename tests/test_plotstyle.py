@@ -1,12 +1,16 @@
 """The shared look of the figures: one palette per theme, one number formatter."""
 
 import ast
+import importlib
+import re
+import types
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import plotstyle
+from conftest import figure_hook, measured
 from tables import read_number
 
 SNIPPETS = Path(__file__).resolve().parents[1] / "snippets"
@@ -105,3 +109,93 @@ def test_no_snippet_keeps_its_own_number_formatter():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         names = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
         assert "_num" not in names, path.name
+
+
+# ------------------------------------------------------------- the dark theme
+
+
+def _theme_colours(theme: str) -> list[str]:
+    return [*plotstyle.palette(theme), plotstyle.ink(theme),
+            plotstyle.rc(theme)["grid.color"]]
+
+
+def test_dark_svg_swaps_each_light_colour_for_its_dark_counterpart():
+    def svg(colours):
+        return "".join(f'<path style="fill: {c}; stroke: {c}"/>' for c in colours)
+
+    light, dark = _theme_colours("light"), _theme_colours("dark")
+    expected = svg([c.lower() for c in dark])
+    assert plotstyle.dark_svg(svg([c.lower() for c in light])) == expected
+    assert plotstyle.dark_svg(svg([c.upper() for c in light])) == expected
+
+
+def test_dark_svg_leaves_other_colours_and_element_ids_alone():
+    light = _theme_colours("light")[0].lower()  # "#0072b2"
+    svg = (f'<path id="m{light[1:]}c0de" style="fill: #000000; stroke: #fefefe"/>'
+           f'<use xlink:href="#m{light[1:]}c0de"/><use xlink:href="#DejaVuSans-31"/>'
+           f'<g clip-path="url(#p{light[1:]}1234)"/><path id="C0_0_d0d0d0ab12"/>'
+           f'<path style="stroke: {light}ff"/>')
+    assert plotstyle.dark_svg(svg) == svg
+
+
+def test_render_draws_the_dark_theme_only_for_a_snippet_that_asks(tmp_path):
+    import matplotlib.pyplot as plt
+
+    themes = []
+
+    def draw(data, theme):
+        themes.append(theme)
+        fig, ax = plt.subplots()
+        ax.plot(data["y"], label="y")
+        ax.legend()
+        return {"fake_line": fig}
+
+    module = types.ModuleType("fake")
+    module.__file__ = str(tmp_path / "fake.py")
+    module.FIGURES = {"fake_line": plotstyle.Figure(alt="A line.", caption="C.")}
+    module.measure = lambda: {"y": [0, 1]}
+    module.draw = draw
+    plotstyle.render(module, tmp_path / "a")
+    light = (tmp_path / "a" / "fake_line.svg").read_text("utf-8")
+    dark = (tmp_path / "a" / "fake_line-dark.svg").read_text("utf-8")
+    assert themes == ["light"]
+    assert dark == plotstyle.dark_svg(light) != light
+    module.DRAW_DARK = True
+    plotstyle.render(module, tmp_path / "b")
+    assert themes == ["light", "light", "dark"]
+    assert (tmp_path / "b" / "fake_line.svg").read_text("utf-8") == light
+
+
+_ID = re.compile(r'\bid="([^"]+)"')
+_ID_OR_REFERENCE = re.compile(r'(?<=\bid=")[^"]+|(?<=#)[\w.-]+')
+
+
+def _ids_numbered(svg: str) -> str:
+    """``svg`` with every element id renamed id0, id1, ... in order of appearance."""
+    names = {name: f"id{i}" for i, name in enumerate(dict.fromkeys(_ID.findall(svg)))}
+    return _ID_OR_REFERENCE.sub(lambda m: names.get(m.group(), m.group()), svg)
+
+
+DRAWING_SNIPPETS = sorted(p.stem for p in SNIPPETS.glob("*.py")
+                          if figure_hook.is_figure_snippet(p)
+                          and importlib.import_module(p.stem).FIGURES)
+
+
+@pytest.mark.parametrize("name", DRAWING_SNIPPETS)
+def test_each_published_dark_figure_is_the_dark_drawing(built_site, name, tmp_path):
+    """The build writes most dark SVGs with plotstyle.dark_svg instead of drawing
+    them: each must be what draw(data, "dark") gives, up to element ids."""
+    import matplotlib.pyplot as plt
+
+    module = importlib.import_module(name)
+    data = measured(module)
+    with plt.rc_context(plotstyle.rc("dark")):
+        drawn = module.draw(data, "dark")
+    assert set(drawn) == set(module.FIGURES)
+    for fig_id, fig in drawn.items():
+        plotstyle.save_svg(fig, tmp_path / f"{fig_id}.svg")
+        published = (built_site / "figures" / f"{fig_id}-dark.svg").read_text("utf-8")
+        fresh = (tmp_path / f"{fig_id}.svg").read_text("utf-8")
+        assert _ids_numbered(published) == _ids_numbered(fresh), (
+            f"figures/{fig_id}-dark.svg is not {name}.draw(data, 'dark'): give the "
+            f"dark theme only the colours of palette/ink/rc, or set DRAW_DARK = True")
