@@ -189,11 +189,12 @@ def test_each_published_dark_figure_is_the_dark_drawing(built_site, name, tmp_pa
 
     module = importlib.import_module(name)
     data = measured(module)
-    with plt.rc_context(plotstyle.rc("dark")):
+    with plt.rc_context(plotstyle.rc("dark")):  # as render saves: inside rc
         drawn = module.draw(data, "dark")
+        for fig_id, fig in drawn.items():
+            plotstyle.save_svg(fig, tmp_path / f"{fig_id}.svg")
     assert set(drawn) == set(module.FIGURES)
-    for fig_id, fig in drawn.items():
-        plotstyle.save_svg(fig, tmp_path / f"{fig_id}.svg")
+    for fig_id in drawn:
         published = (built_site / "figures" / f"{fig_id}-dark.svg").read_text("utf-8")
         fresh = (tmp_path / f"{fig_id}.svg").read_text("utf-8")
         assert _ids_numbered(published) == _ids_numbered(fresh), (
