@@ -304,6 +304,10 @@ def bench_build(slowest: int = 8, baseline: str | None = None,
           f"  (target <= {WARM_TARGET:.0f} s: {verdict(warm <= WARM_TARGET)})")
     if baseline is not None:
         compare(baseline, bases, colds)
+    elif cold > COLD_TARGET:
+        print(f"  (the cold target was set on the machine where {BASELINE} built in "
+              f"{BASELINE_COLD:.0f} s; --baseline times {BASELINE} here too and "
+              f"compares the two)")
 
 
 def compare(baseline: str, bases: list, colds: list) -> None:
